@@ -1,0 +1,107 @@
+"""Catalogue views: overrides Oscar's browse, category and product pages.
+
+- Browse and category pages list products straight from the database instead
+  of through Haystack (OSCAR_PITFALLS 15: with Whoosh they spend most of their
+  time in the search engine, with the simple backend they list nothing).
+  Search itself stays on Haystack (``search:search``).
+- The product page sends no ``product_viewed`` signal: Oscar's receivers would
+  UPDATE one hot analytics row per view and keep a recently-viewed cookie
+  (OSCAR_PITFALLS 16). We use neither.
+"""
+
+from urllib.parse import unquote
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView
+from oscar.apps.catalogue import views as oscar_views
+from oscar.core.loading import get_model
+
+from shop.catalogue import selectors
+
+Category = get_model("catalogue", "Category")
+
+
+class SortForm(forms.Form):
+    sort_by = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            (selectors.SORT_NEWEST, _("Newest")),
+            (selectors.SORT_PRICE_ASC, _("Price low to high")),
+            (selectors.SORT_PRICE_DESC, _("Price high to low")),
+            (selectors.SORT_RATING, _("Customer rating")),
+        ],
+    )
+
+
+class ProductDetailView(oscar_views.ProductDetailView):
+    def send_signal(self, request, response, product):
+        """Views are not recorded (see the module docstring)."""
+
+
+class CatalogueView(ListView):
+    """All browsable products."""
+
+    context_object_name = "products"
+    template_name = "oscar/catalogue/browse.html"
+
+    def get_paginate_by(self, queryset):
+        return settings.OSCAR_PRODUCTS_PER_PAGE
+
+    def get(self, request, *args, **kwargs):
+        self.form = SortForm(request.GET)
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            messages.error(request, _("The given page number was invalid."))
+            return redirect(self.invalid_page_redirect_url())
+
+    def invalid_page_redirect_url(self):
+        return "catalogue:index"
+
+    def get_categories(self):
+        return None
+
+    def get_queryset(self):
+        sort = self.form.cleaned_data.get("sort_by") if self.form.is_valid() else ""
+        return selectors.storefront_product_list(
+            categories=self.get_categories(), sort=sort or selectors.SORT_NEWEST
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["form"] = self.form
+        ctx["summary"] = _("All products")
+        return ctx
+
+
+class ProductCategoryView(CatalogueView):
+    """Products of a category and its descendants."""
+
+    template_name = "oscar/catalogue/category.html"
+
+    def get(self, request, *args, **kwargs):
+        self.category = get_object_or_404(Category, pk=kwargs["pk"])
+        if not (self.category.is_public or request.user.is_staff):
+            raise Http404()
+        expected_path = self.category.get_absolute_url()
+        if unquote(expected_path) != unquote(request.path):
+            return HttpResponsePermanentRedirect(expected_path)
+        return super().get(request, *args, **kwargs)
+
+    def invalid_page_redirect_url(self):
+        return self.category.get_absolute_url()
+
+    def get_categories(self):
+        return self.category.get_descendants_and_self()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["category"] = self.category
+        ctx["summary"] = self.category.name
+        return ctx

@@ -1,0 +1,53 @@
+"""Payment methods offered at checkout, pluggable through settings.
+
+``CHECKOUT_PAYMENT_METHODS`` lists dotted paths of PaymentMethod subclasses; a
+card gateway is added later as another subclass (it would raise Oscar's
+RedirectRequired to send the buyer to the gateway). We never take card data
+ourselves: Oscar's BankcardForm is not used anywhere.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.payment.models import Source, SourceType
+
+
+class PaymentMethod:
+    code: str = ""
+    name = ""
+    description = ""
+
+    def take(self, *, view, order_number: str, total) -> None:
+        """Record (or take) the payment for an order about to be placed."""
+        raise NotImplementedError
+
+
+class CashOnDelivery(PaymentMethod):
+    """The courier collects the money; nothing is charged at checkout."""
+
+    code = "cod"
+    name = _("Cash on delivery")
+    description = _("Pay the courier in cash or by mobile payment when the parcel arrives.")
+
+    def take(self, *, view, order_number: str, total) -> None:
+        source_type, _created = SourceType.objects.get_or_create(
+            code=self.code, defaults={"name": "货到付款"}
+        )
+        view.add_payment_source(
+            Source(
+                source_type=source_type,
+                currency=total.currency,
+                amount_allocated=total.incl_tax,
+                amount_debited=Decimal("0.00"),
+            )
+        )
+
+
+def available_payment_methods() -> list[PaymentMethod]:
+    return [import_string(path)() for path in settings.CHECKOUT_PAYMENT_METHODS]
+
+
+def payment_method_by_code(code: str | None) -> PaymentMethod | None:
+    return next((m for m in available_payment_methods() if m.code == code), None)
