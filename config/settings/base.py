@@ -193,7 +193,7 @@ OSCAR_DEFAULT_CURRENCY = "CNY"
 OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¤#,##0.00", "format_type": "standard"}}
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
-OSCAR_SLUG_ALLOW_UNICODE = True
+OSCAR_SLUG_FUNCTION = "shop.slugs.pinyin_slugify"
 OSCAR_MAX_BASKET_QUANTITY_THRESHOLD = 200
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "line3", "line4", "state", "country")
 # Product views are not counted and no recently-viewed cookie is kept: both

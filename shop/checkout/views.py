@@ -38,7 +38,8 @@ class PaymentMethodView(CheckoutSessionMixin, generic.FormView):
     success_url = reverse_lazy("checkout:preview")
 
     def get_initial(self):
-        return {"method": self.checkout_session.payment_method()}
+        chosen = self.checkout_session.payment_method()
+        return {"method": chosen} if chosen else {}
 
     def form_valid(self, form):
         self.checkout_session.pay_by(form.cleaned_data["method"])
