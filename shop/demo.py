@@ -90,7 +90,7 @@ def _stable_int(*parts, modulo: int) -> int:
 
 def _double_weight(weight: str) -> str:
     number = "".join(c for c in weight if c.isdigit() or c == ".")
-    unit = weight[len(number):]
+    unit = weight[len(number) :]
     try:
         return f"{Decimal(number) * 2:g}{unit}"
     except ArithmeticError:
@@ -224,7 +224,9 @@ def seed_catalogue(*, vendors: int | None = None, products_per_vendor: int | Non
         partner_rows = _demo_partners(rows)
         specs = _product_specs_demo(rows)
 
-    existing_partners = set(Partner.objects.filter(code__in=[c for c, _ in partner_rows]).values_list("code", flat=True))
+    existing_partners = set(
+        Partner.objects.filter(code__in=[c for c, _ in partner_rows]).values_list("code", flat=True)
+    )
     new_partners = [Partner(code=c, name=n) for c, n in partner_rows if c not in existing_partners]
     Partner.objects.bulk_create(new_partners)
     result.add("partners", len(new_partners))
@@ -322,7 +324,12 @@ def _create_products(specs, product_class, attributes, categories, partners) -> 
         links.append(ProductCategory(product=product, category=categories[row["category_zh"]]))
         image_key = f"{row['county_en'].lower()}-{_stable_int(row['title_en'], modulo=10**8):08d}-{spec.variant_index}"
         images.append(
-            ProductImage(product=product, original=ensure_image_file(image_key, row, suffix_en), caption=product.title, display_order=0)
+            ProductImage(
+                product=product,
+                original=ensure_image_file(image_key, row, suffix_en),
+                caption=product.title,
+                display_order=0,
+            )
         )
     StockRecord.objects.bulk_create(stockrecords)
     ProductAttributeValue.objects.bulk_create(values)

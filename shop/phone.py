@@ -17,7 +17,7 @@ def normalise_mainland_mobile(value: str) -> str:
     digits = _SEPARATORS.sub("", value or "")
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
             break
     if not _MAINLAND_MOBILE.match(digits):
         raise ValidationError(

@@ -24,8 +24,13 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
                 schema.remove(name)
                 schema.add(
                     name,
-                    TEXT(stored=True, analyzer=analyzer, field_boost=field.format.field_boost,
-                         sortable=True, spelling=field.spelling),
+                    TEXT(
+                        stored=True,
+                        analyzer=analyzer,
+                        field_boost=field.format.field_boost,
+                        sortable=True,
+                        spelling=field.spelling,
+                    ),
                 )
         return content_field_name, schema
 

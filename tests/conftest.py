@@ -12,6 +12,9 @@ import shutil
 import pytest
 from django.conf import settings
 
+# Factories' fixtures (china, ...) for every test.
+pytest_plugins = ["tests.factories"]
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -53,3 +56,67 @@ def clear_cache() -> None:
             client.delete(*keys)
     else:
         cache.clear()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import config.settings.test as test_settings
+
+    shutil.rmtree(test_settings._TMP, ignore_errors=True)
+
+
+def _test_database_url() -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real Celery worker in its own process, on Redis, against the test database.
+
+    Tasks sent while it runs go through Redis (eager mode is switched off).
+    Needs PostgreSQL (a worker cannot share SQLite's in-memory test database).
+    """
+    import subprocess
+    import sys
+    import time
+
+    from config.celery import app
+
+    log_path = tmp_path / "worker.log"
+    env = dict(os.environ, DATABASE_URL=_test_database_url(), DJANGO_SETTINGS_MODULE="config.settings.test")
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool",
+                "solo",
+                "-Q",
+                queue,
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel",
+                "INFO",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 30
+        while "ready." not in log_path.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"Celery worker did not start:\n{log_path.read_text()}")
+            time.sleep(0.2)
+        process.log_path = log_path
+        yield process
+    finally:
+        app.conf.task_always_eager = True
+        process.terminate()
+        process.wait(timeout=30)

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 from config.settings.base import *  # noqa: F403
 
@@ -11,10 +12,17 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-_TMP = Path(tempfile.mkdtemp(prefix=f"vm-test-{os.getpid()}-"))
+# One id per test run, inherited by the Celery worker a test starts, so both
+# share the search index folder, the cache prefix and the task queue.
+TEST_RUN_ID = os.environ.setdefault("VM_TEST_RUN_ID", str(os.getpid()))
+_TMP = Path(tempfile.gettempdir()) / f"vm-test-{TEST_RUN_ID}"
+_TMP.mkdir(exist_ok=True)
 MEDIA_ROOT = str(_TMP / "media")
 if HAYSTACK_CONNECTIONS["default"]["ENGINE"] == "shop.search_backends.ChineseWhooshEngine":
     HAYSTACK_CONNECTIONS["default"]["PATH"] = str(_TMP / "whoosh")
 if REDIS_URL:
-    # Keep test keys apart from a developer's running site.
-    CACHES["default"]["KEY_PREFIX"] = f"vm-test-{os.getpid()}"
+    # Keep test keys and tasks apart from a developer's running site.
+    CACHES["default"]["KEY_PREFIX"] = f"vm-test-{TEST_RUN_ID}"
+    CELERY_TASK_DEFAULT_QUEUE = f"vm-test-{TEST_RUN_ID}"
+# Tasks run in-process unless a test starts a real worker (tests/conftest.py).
+CELERY_TASK_ALWAYS_EAGER = True

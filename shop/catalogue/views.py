@@ -69,9 +69,7 @@ class CatalogueView(ListView):
 
     def get_queryset(self):
         sort = self.form.cleaned_data.get("sort_by") if self.form.is_valid() else ""
-        return selectors.storefront_product_list(
-            categories=self.get_categories(), sort=sort or selectors.SORT_NEWEST
-        )
+        return selectors.storefront_product_list(categories=self.get_categories(), sort=sort or selectors.SORT_NEWEST)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -32,9 +32,7 @@ class CashOnDelivery(PaymentMethod):
     description = _("Pay the courier in cash or by mobile payment when the parcel arrives.")
 
     def take(self, *, view, order_number: str, total) -> None:
-        source_type, _created = SourceType.objects.get_or_create(
-            code=self.code, defaults={"name": "货到付款"}
-        )
+        source_type, _created = SourceType.objects.get_or_create(code=self.code, defaults={"name": "货到付款"})
         view.add_payment_source(
             Source(
                 source_type=source_type,

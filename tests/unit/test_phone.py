@@ -18,7 +18,9 @@ def test_mainland_mobile_numbers_are_normalised(typed, stored):
     assert normalise_mainland_mobile(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["", "12812345678", "1381234567", "138123456789", "0351-1234567", "abc", "+1 415 555 0100"])
+@pytest.mark.parametrize(
+    "typed", ["", "12812345678", "1381234567", "138123456789", "0351-1234567", "abc", "+1 415 555 0100"]
+)
 def test_other_numbers_are_refused(typed):
     with pytest.raises(ValidationError) as error:
         normalise_mainland_mobile(typed)

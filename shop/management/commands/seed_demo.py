@@ -26,6 +26,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write("demo data already present: nothing changed")
         if result.admin_password:
-            self.stdout.write(self.style.SUCCESS(
-                f"Admin login: {ADMIN_EMAIL} / {result.admin_password}  (username admin, dashboard at /dashboard/)"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Admin login: {ADMIN_EMAIL} / {result.admin_password}  (username admin, dashboard at /dashboard/)"
+                )
+            )

@@ -1,0 +1,67 @@
+"""The demo-data command: realistic catalogue, and running it twice changes nothing."""
+
+import pytest
+from django.core.management import call_command
+from oscar.core.loading import get_model
+from PIL import Image
+
+Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+ProductImage = get_model("catalogue", "ProductImage")
+Partner = get_model("partner", "Partner")
+StockRecord = get_model("partner", "StockRecord")
+Country = get_model("address", "Country")
+
+MODELS = (Product, Category, ProductAttributeValue, ProductImage, Partner, StockRecord, Country)
+
+
+def _snapshot():
+    return {
+        model.__name__: sorted(map(str, model.objects.values_list(*[f.attname for f in model._meta.concrete_fields])))
+        for model in MODELS
+    }
+
+
+@pytest.mark.django_db
+def test_demo_catalogue_is_realistic():
+    # when
+    call_command("seed_demo", "--no-index")
+    # then
+    assert Product.objects.count() == 60
+    assert Partner.objects.count() == 19
+    assert StockRecord.objects.filter(price_currency="CNY").count() == 60
+    assert Country.objects.get(iso_3166_1_a2="CN").is_shipping_country
+    dates = Product.objects.get(upc="VM-LINXIAN-00-0")
+    assert dates.title == "临县红枣 特级"
+    assert dates.slug == "lin-xian-hong-zao-te-ji"
+    assert [c.full_name for c in dates.categories.all()] == ["干果 > 红枣"]
+    assert (dates.attr.origin_province, dates.attr.origin_county, dates.attr.net_weight) == ("山西省", "临县", "1kg")
+    assert dates.attr.shelf_life_days == 365
+    assert dates.stockrecords.get().price > 0
+    with Image.open(dates.primary_image().original) as image:
+        assert (image.format, image.size) == ("JPEG", (600, 600))
+
+
+@pytest.mark.django_db
+def test_running_the_demo_command_twice_changes_nothing(capsys):
+    # given
+    call_command("seed_demo", "--no-index")
+    before = _snapshot()
+    capsys.readouterr()
+    # when
+    call_command("seed_demo", "--no-index")
+    # then
+    assert _snapshot() == before
+    assert "nothing changed" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_scale_option_generates_vendors_and_products_idempotently():
+    # when
+    call_command("seed_demo", "--no-index", "--vendors", "30", "--products-per-vendor", "5")
+    call_command("seed_demo", "--no-index", "--vendors", "30", "--products-per-vendor", "5")
+    # then
+    assert Partner.objects.filter(code__startswith="vendor-").count() == 30
+    assert StockRecord.objects.filter(partner__code__startswith="vendor-").count() == 150
+    assert Product.objects.filter(upc__startswith="VM-VENDOR-").count() == 150

@@ -1,0 +1,30 @@
+"""Oscar silently falls back to its own class when an override is misspelled: check each one."""
+
+import pytest
+from django.conf import settings
+from oscar.core.loading import get_class
+
+from shop.catalogue import views as catalogue_views
+from shop.checkout import forms as checkout_forms
+from shop.checkout import views as checkout_views
+from shop.dashboard.catalogue import tables as dashboard_tables
+
+
+@pytest.mark.parametrize(
+    "module, name, ours",
+    [
+        ("catalogue.views", "CatalogueView", catalogue_views.CatalogueView),
+        ("catalogue.views", "ProductCategoryView", catalogue_views.ProductCategoryView),
+        ("catalogue.views", "ProductDetailView", catalogue_views.ProductDetailView),
+        ("checkout.forms", "ShippingAddressForm", checkout_forms.ShippingAddressForm),
+        ("checkout.views", "PaymentMethodView", checkout_views.PaymentMethodView),
+        ("checkout.views", "PaymentDetailsView", checkout_views.PaymentDetailsView),
+        ("dashboard.catalogue.tables", "ProductTable", dashboard_tables.ProductTable),
+    ],
+)
+def test_get_class_resolves_to_our_override(module, name, ours):
+    assert get_class(module, name) is ours
+
+
+def test_the_slug_function_is_ours():
+    assert settings.OSCAR_SLUG_FUNCTION == "shop.slugs.pinyin_slugify"
