@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR = BASE_DIR / "var"  # the embedded default keeps its database, media and index here
+VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 
