@@ -85,7 +85,7 @@ SITE_ID = 1
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "shop.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -190,7 +190,7 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 OSCAR_SHOP_NAME = "乡村集市"
 OSCAR_SHOP_TAGLINE = _("Local produce from Shanxi villages")
 OSCAR_DEFAULT_CURRENCY = "CNY"
-OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¤#,##0.00", "format_type": "standard"}}
+OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¥#,##0.00"}}
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_SLUG_FUNCTION = "shop.slugs.pinyin_slugify"
