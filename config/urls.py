@@ -9,6 +9,9 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("seller/", include("vendors.seller_urls")),
+    path("vendors/", include("vendors.urls")),
+    path("dashboard/vendors/", include("vendors.dashboard_urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

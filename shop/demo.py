@@ -25,6 +25,8 @@ from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 from PIL import Image, ImageDraw, ImageFont
 
+from vendors.models import Vendor
+
 Country = get_model("address", "Country")
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -41,18 +43,6 @@ ADMIN_USERNAME = "admin"
 ADMIN_EMAIL = "admin@village-market.local"
 DEFAULT_ADMIN_PASSWORD = "village-admin-2026"
 
-# (code, name, type)
-ATTRIBUTES = [
-    ("origin_province", "产地省份", ProductAttribute.TEXT),
-    ("origin_prefecture", "产地市", ProductAttribute.TEXT),
-    ("origin_county", "产地县区", ProductAttribute.TEXT),
-    ("origin_village", "产地村镇", ProductAttribute.TEXT),
-    ("net_weight", "净含量", ProductAttribute.TEXT),
-    ("harvest_season", "采收季节", ProductAttribute.TEXT),
-    ("shelf_life_days", "保质期（天）", ProductAttribute.INTEGER),
-    ("storage", "储存方式", ProductAttribute.TEXT),
-    ("geographical_indication", "地理标志产品", ProductAttribute.BOOLEAN),
-]
 
 VILLAGES = ["王家庄村", "李家沟村", "张家坪村", "刘家峪村", "赵家湾村", "前进村", "东坡村", "西河村"]
 VENDOR_KINDS = ["农民专业合作社", "家庭农场", "土特产店", "农产品有限公司"]
@@ -159,25 +149,52 @@ def _county_partner_code(county_en: str) -> str:
     return f"{county_en.lower()}-coop"
 
 
-def _demo_partners(rows: list[dict]) -> list[tuple[str, str]]:
+@dataclass
+class VendorSpec:
+    code: str
+    name: str
+    county: str
+    village: str
+    story: str
+
+
+def _story(row: dict, village: str, kind: str) -> str:
+    return (
+        f"<p>我们是山西省{row['prefecture_zh']}{row['county_zh']}{village}的{kind}，"
+        f"世代种植、加工本地特产。{row['title_zh'].split()[0]}等产品均由村里农户按传统方法生产，"
+        f"{row['harvest_season_zh']}新货上市，从田间直接发货。</p>"
+    )
+
+
+def _demo_partners(rows: list[dict]) -> list[VendorSpec]:
     seen = {}
     for row in rows:
         code = _county_partner_code(row["county_en"])
         if code not in seen:
             kind = VENDOR_KINDS[_stable_int(code, modulo=len(VENDOR_KINDS))]
             village = VILLAGES[_stable_int(row["county_en"], modulo=len(VILLAGES))]
-            seen[code] = f"{row['county_zh']}{village}{kind}"
-    return list(seen.items())
+            seen[code] = VendorSpec(
+                code, f"{row['county_zh']}{village}{kind}", row["county_zh"], village, _story(row, village, kind)
+            )
+    return list(seen.values())
 
 
-def _scaled(rows: list[dict], vendors: int, per_vendor: int) -> tuple[list[tuple[str, str]], list[ProductSpec]]:
+def _scaled(rows: list[dict], vendors: int, per_vendor: int) -> tuple[list[VendorSpec], list[ProductSpec]]:
     partners, specs = [], []
     for n in range(vendors):
         home = rows[n % len(rows)]
         code = f"vendor-{n + 1:04d}"
         village = VILLAGES[n % len(VILLAGES)]
         kind = VENDOR_KINDS[n % len(VENDOR_KINDS)]
-        partners.append((code, f"{home['county_zh']}{village}{kind}{n + 1}号"))
+        partners.append(
+            VendorSpec(
+                code,
+                f"{home['county_zh']}{village}{kind}{n + 1}号",
+                home["county_zh"],
+                village,
+                _story(home, village, kind),
+            )
+        )
         for k in range(per_vendor):
             row = rows[(n + k) % len(rows)]
             v = k % len(VARIANTS)
@@ -211,7 +228,7 @@ def seed_catalogue(*, vendors: int | None = None, products_per_vendor: int | Non
     rows = load_rows()
 
     _ensure_site_and_country(result)
-    product_class = _ensure_product_class(result)
+    product_class = ProductClass.objects.get(slug=PRODUCT_CLASS_SLUG)  # created by a vendors migration
     attributes = {a.code: a for a in product_class.attributes.all()}
     categories = {}
     for row in rows:
@@ -224,13 +241,13 @@ def seed_catalogue(*, vendors: int | None = None, products_per_vendor: int | Non
         partner_rows = _demo_partners(rows)
         specs = _product_specs_demo(rows)
 
-    existing_partners = set(
-        Partner.objects.filter(code__in=[c for c, _ in partner_rows]).values_list("code", flat=True)
-    )
-    new_partners = [Partner(code=c, name=n) for c, n in partner_rows if c not in existing_partners]
+    codes = [v.code for v in partner_rows]
+    existing_partners = set(Partner.objects.filter(code__in=codes).values_list("code", flat=True))
+    new_partners = [Partner(code=v.code, name=v.name) for v in partner_rows if v.code not in existing_partners]
     Partner.objects.bulk_create(new_partners)
     result.add("partners", len(new_partners))
-    partners = {p.code: p for p in Partner.objects.filter(code__in=[c for c, _ in partner_rows])}
+    partners = {p.code: p for p in Partner.objects.filter(code__in=codes)}
+    _ensure_vendors(partner_rows, partners, result)
 
     existing_upcs = set(Product.objects.filter(upc__in=[s.upc for s in specs]).values_list("upc", flat=True))
     todo = [s for s in specs if s.upc not in existing_upcs]
@@ -240,6 +257,28 @@ def seed_catalogue(*, vendors: int | None = None, products_per_vendor: int | Non
 
     result.admin_password = _ensure_admin(result)
     return result
+
+
+def _ensure_vendors(specs: list[VendorSpec], partners: dict, result: SeedResult) -> None:
+    """Every demo partner is an approved vendor with a storefront profile."""
+    existing = set(Vendor.objects.filter(partner__code__in=partners).values_list("partner__code", flat=True))
+    new = [
+        Vendor(
+            partner=partners[v.code],
+            status=Vendor.Status.APPROVED,
+            slug=v.code,
+            name=v.name,
+            contact_name="村长",
+            contact_phone=f"+86139{_stable_int(v.code, modulo=10**8):08d}",
+            county=v.county,
+            village=v.village,
+            story=v.story,
+        )
+        for v in specs
+        if v.code not in existing
+    ]
+    Vendor.objects.bulk_create(new)
+    result.add("vendors", len(new))
 
 
 def _ensure_site_and_country(result: SeedResult) -> None:
@@ -259,20 +298,6 @@ def _ensure_site_and_country(result: SeedResult) -> None:
         },
     )
     result.add("countries", int(created))
-
-
-def _ensure_product_class(result: SeedResult) -> ProductClass:
-    product_class, created = ProductClass.objects.get_or_create(
-        slug=PRODUCT_CLASS_SLUG,
-        defaults={"name": "农产品", "requires_shipping": True, "track_stock": True},
-    )
-    result.add("product classes", int(created))
-    for code, name, type_ in ATTRIBUTES:
-        _, created = ProductAttribute.objects.get_or_create(
-            product_class=product_class, code=code, defaults={"name": name, "type": type_}
-        )
-        result.add("attributes", int(created))
-    return product_class
 
 
 def _create_products(specs, product_class, attributes, categories, partners) -> None:

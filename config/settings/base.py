@@ -50,13 +50,13 @@ INSTALLED_APPS = [
     "shop.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
-    "oscar.apps.partner.apps.PartnerConfig",
+    "shop.partner.apps.PartnerConfig",
     "oscar.apps.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
-    "oscar.apps.search.apps.SearchConfig",
+    "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
     "shop.dashboard.apps.DashboardConfig",
@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "django_tables2",
     "shop.apps.ShopConfig",
+    "vendors.apps.VendorsConfig",
 ]
 
 SITE_ID = 1
@@ -144,6 +145,8 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Vendors' licences and IDs: outside MEDIA_ROOT, so no URL serves them.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
 
 # Cache, sessions and Celery: Redis when REDIS_URL is set, in-process otherwise.
 if REDIS_URL:
@@ -180,7 +183,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SEARCH_URL = env("SEARCH_URL", default=f"whoosh://{VAR_DIR / 'whoosh_index'}")
 HAYSTACK_CONNECTIONS = {"default": env.search_url_config(SEARCH_URL)}
 if HAYSTACK_CONNECTIONS["default"]["ENGINE"].startswith("haystack.backends.whoosh"):
-    HAYSTACK_CONNECTIONS["default"]["ENGINE"] = "shop.search_backends.ChineseWhooshEngine"
+    HAYSTACK_CONNECTIONS["default"]["ENGINE"] = "shop.search.backends.ChineseWhooshEngine"
 # Elasticsearch needs the analysis-smartcn plugin for Chinese word segmentation.
 ELASTICSEARCH_DEFAULT_ANALYZER = "smartcn"
 HAYSTACK_SIGNAL_PROCESSOR = "shop.catalogue.search.CelerySignalProcessor"
@@ -225,4 +228,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+# Marketplace
+VENDOR_DEFAULT_COMMISSION_RATE = env("VENDOR_DEFAULT_COMMISSION_RATE", default="0.05")
+VENDOR_INVITATION_DAYS = env.int("VENDOR_INVITATION_DAYS", default=30)
 CHECKOUT_PAYMENT_METHODS = ["shop.checkout.payment_methods.CashOnDelivery"]

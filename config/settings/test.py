@@ -18,7 +18,8 @@ TEST_RUN_ID = os.environ.setdefault("VM_TEST_RUN_ID", str(os.getpid()))
 _TMP = Path(tempfile.gettempdir()) / f"vm-test-{TEST_RUN_ID}"
 _TMP.mkdir(exist_ok=True)
 MEDIA_ROOT = str(_TMP / "media")
-if HAYSTACK_CONNECTIONS["default"]["ENGINE"] == "shop.search_backends.ChineseWhooshEngine":
+PRIVATE_MEDIA_ROOT = str(_TMP / "private")
+if HAYSTACK_CONNECTIONS["default"]["ENGINE"] == "shop.search.backends.ChineseWhooshEngine":
     HAYSTACK_CONNECTIONS["default"]["PATH"] = str(_TMP / "whoosh")
 if REDIS_URL:
     # Keep test keys and tasks apart from a developer's running site.

@@ -6,7 +6,9 @@
   Search itself stays on Haystack (``search:search``).
 - The product page sends no ``product_viewed`` signal: Oscar's receivers would
   UPDATE one hot analytics row per view and keep a recently-viewed cookie
-  (OSCAR_PITFALLS 16). We use neither.
+  (OSCAR_PITFALLS 16). We use neither. It loads the product through
+  ``selectors.storefront_product_detail_queryset``: Oscar's plain lookup cost
+  one query per attribute shown, plus repeated stock-record and image queries.
 """
 
 from urllib.parse import unquote
@@ -40,6 +42,15 @@ class SortForm(forms.Form):
 
 
 class ProductDetailView(oscar_views.ProductDetailView):
+    def get_queryset(self):
+        return selectors.storefront_product_detail_queryset()
+
+    def is_viewable(self, product, request):
+        """Oscar's rule, and a suspended (or not yet approved) vendor's products are not found."""
+        if product.hidden_vendor and not request.user.is_staff:
+            return False
+        return super().is_viewable(product, request)
+
     def send_signal(self, request, response, product):
         """Views are not recorded (see the module docstring)."""
 

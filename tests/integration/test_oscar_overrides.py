@@ -28,3 +28,11 @@ def test_get_class_resolves_to_our_override(module, name, ours):
 
 def test_the_slug_function_is_ours():
     assert settings.OSCAR_SLUG_FUNCTION == "shop.slugs.pinyin_slugify"
+
+
+def test_the_strategy_and_search_index_are_ours():
+    from shop.partner import strategy
+    from shop.search import search_indexes
+
+    assert get_class("partner.strategy", "Selector") is strategy.Selector
+    assert get_class("search.search_indexes", "ProductIndex") is search_indexes.ProductIndex

@@ -1,0 +1,27 @@
+"""Overrides Oscar's default strategy: a product of a vendor that is not approved
+(suspended, say) cannot be bought, so lines already in baskets fail at checkout
+with Oscar's "no longer available" message. Prices include tax (NoTax: the
+shelf price is what the buyer pays).
+"""
+
+from oscar.apps.partner import strategy as oscar_strategy
+from oscar.apps.partner.availability import Unavailable
+
+
+class VendorApprovedStockRequired(oscar_strategy.StockRequired):
+    def availability_policy(self, product, stockrecord):
+        vendor = getattr(stockrecord.partner, "vendor", None) if stockrecord else None
+        if vendor is not None and not vendor.is_approved:
+            return Unavailable()
+        return super().availability_policy(product, stockrecord)
+
+
+class Default(
+    oscar_strategy.UseFirstStockRecord, VendorApprovedStockRequired, oscar_strategy.NoTax, oscar_strategy.Structured
+):
+    pass
+
+
+class Selector(oscar_strategy.Selector):
+    def strategy(self, request=None, user=None, **kwargs):
+        return Default(request)
