@@ -46,8 +46,10 @@ def _media_and_cache(settings, tmp_path):
 
 
 def clear_cache() -> None:
-    """Empty this test process's cache without FLUSHDB (Redis may hold a broker queue too)."""
-    from django.core.cache import cache
+    """Empty this test process's caches without FLUSHDB (Redis may hold a broker queue too)."""
+    from django.core.cache import cache, caches
+
+    caches["thumbnails"].clear()
 
     if settings.REDIS_URL:
         client = cache._cache.get_client(write=True)

@@ -29,7 +29,16 @@ print(json.dumps({
     "eager_alerts": settings.OSCAR_EAGER_ALERTS,
 }))
 """
-SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "SEARCH_URL", "EMAIL_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG")
+SERVICE_VARS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SEARCH_URL",
+    "EMAIL_URL",
+    "CELERY_BROKER_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; check --deploy rightly refuses it
+)
 
 
 def _settings(module: str, **env) -> dict:
@@ -49,7 +58,7 @@ def test_unset_variables_mean_sqlite_and_in_process_tasks():
     assert s["sessions"] == "django.contrib.sessions.backends.db"
     assert s["broker"] == "memory://"
     assert s["eager"] is True
-    assert s["search"] == "shop.search_backends.ChineseWhooshEngine"
+    assert s["search"] == "shop.search.backends.ChineseWhooshEngine"
     assert (s["language"], s["tz"], s["currency"]) == ("zh-hans", "Asia/Shanghai", "CNY")
     assert s["eager_alerts"] is False
 

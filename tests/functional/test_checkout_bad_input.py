@@ -1,0 +1,222 @@
+"""Bad input on the way to an order, typed into the real pages by a guest paying cash on delivery.
+
+Each refusal shows a Chinese message, never a server error, creates no order
+and leaves the basket as it was. The product page's quantity is a hidden input
+(Oscar's SimpleAddToBasketForm, always 1), so bad values there come from an
+edited page or a hand-made request; they are refused all the same.
+"""
+
+import pytest
+from django.urls import reverse
+from oscar.apps.basket.models import Basket
+from oscar.apps.order.models import Order
+
+from tests.factories import FarmProductFactory
+
+TITLE = "临县红枣 特级"
+ADDRESS = {
+    "first_name": "王小明",
+    "phone_number": "13812345678",
+    "state": "山西省",
+    "line4": "吕梁市",
+    "line3": "临县",
+    "line1": "城关镇王家庄村3号",
+}
+
+
+@pytest.fixture
+def dates(china):
+    """Red dates in stock, with the one shipping country in place."""
+    return FarmProductFactory(title=TITLE, stockrecords__num_in_stock=100)
+
+
+def _add_to_basket(app, product, quantity):
+    page = app.get(product.get_absolute_url())
+    form = page.forms["add_to_basket_form"]
+    form["quantity"] = quantity
+    return form.submit().maybe_follow()
+
+
+def _update_basket_line(app, quantity):
+    form = app.get(reverse("basket:summary")).forms["basket_formset"]
+    form["form-0-quantity"] = quantity
+    return form.submit().maybe_follow()
+
+
+def _form_with_field(page, field):
+    return next(form for form in page.forms.values() if field in form.fields)
+
+
+def _checkout_to_address_step(app):
+    gateway = _form_with_field(app.get(reverse("checkout:index")), "username")
+    gateway["username"] = "buyer@example.com"
+    gateway["options"] = "anonymous"
+    return gateway.submit().maybe_follow()
+
+
+def _checkout_to_preview(app):
+    address = _checkout_to_address_step(app).forms["new_shipping_address"]
+    for name, value in ADDRESS.items():
+        address[name] = value
+    payment = address.submit().maybe_follow()
+    return payment.forms["payment_method_form"].submit().maybe_follow()
+
+
+def _messages(page):
+    """The flash messages' texts (without the close link)."""
+    return [" ".join(alert.stripped_strings) for alert in page.html.select("#messages .alert .alertinner")]
+
+
+def _field_errors(page):
+    """{label: error} for every form field that shows an error."""
+    return {
+        group.label.get_text(strip=True): group.select_one(".error-block").get_text(strip=True)
+        for group in page.html.select(".form-group")
+        if group.select_one(".error-block")
+    }
+
+
+def _basket_line_errors(page):
+    return [error.get_text(strip=True) for error in page.html.select("#basket_formset .error-block")]
+
+
+def _baskets():
+    return [
+        (basket.status, [(line.product.title, line.quantity) for line in basket.lines.order_by("pk")])
+        for basket in Basket.objects.order_by("pk")
+    ]
+
+
+def _stock(product):
+    return list(product.stockrecords.values_list("num_in_stock", "num_allocated"))
+
+
+@pytest.mark.parametrize("mobile", ["12345", "12812345678"])
+def test_an_invalid_mobile_number_is_refused_at_the_address_step(django_app, dates, mobile):
+    # given
+    _add_to_basket(django_app, dates, "2")
+    form = _checkout_to_address_step(django_app).forms["new_shipping_address"]
+    for name, value in {**ADDRESS, "phone_number": mobile}.items():
+        form[name] = value
+    # when
+    page = form.submit()
+    # then
+    assert page.status_code == 200
+    assert page.request.path == reverse("checkout:shipping-address")
+    assert _field_errors(page) == {"手机号码": "请输入有效的中国大陆手机号码（以1开头的11位数字）。"}
+    assert page.forms["new_shipping_address"]["phone_number"].value == mobile
+    assert Order.objects.count() == 0
+    assert _baskets() == [("Open", [(TITLE, 2)])]
+
+
+@pytest.mark.parametrize(
+    "field, label",
+    [("first_name", "收货人"), ("state", "省份"), ("line4", "城市"), ("line3", "区/县"), ("line1", "详细地址")],
+)
+@pytest.mark.parametrize("typed", ["", "   "])
+def test_an_empty_required_address_field_is_refused(django_app, dates, field, label, typed):
+    # given
+    _add_to_basket(django_app, dates, "2")
+    form = _checkout_to_address_step(django_app).forms["new_shipping_address"]
+    for name, value in {**ADDRESS, field: typed}.items():
+        form[name] = value
+    # when
+    page = form.submit()
+    # then
+    assert page.status_code == 200
+    assert page.request.path == reverse("checkout:shipping-address")
+    assert _field_errors(page) == {label: "这个字段是必填项。"}
+    assert Order.objects.count() == 0
+    assert _baskets() == [("Open", [(TITLE, 2)])]
+
+
+def test_a_good_quantity_is_added_from_the_product_page(django_app, dates):
+    """The control for the refusals below: the same form with a sound quantity works."""
+    # when
+    page = _add_to_basket(django_app, dates, "2")
+    # then
+    assert page.status_code == 200
+    assert _messages(page) == [f"已将 2 件 {TITLE} 加入购物车。", "购物车合计： ¥79.80 查看购物车 立即结算"]
+    assert _baskets() == [("Open", [(TITLE, 2)])]
+
+
+@pytest.mark.parametrize(
+    "quantity, message",
+    [
+        ("0", "确保该值大于或等于1。"),
+        ("-3", "确保该值大于或等于1。"),
+        ("1000000000", "由于技术原因，单个订单不能超过 200 件商品，您的购物车目前有 2 件商品。"),
+        ("9" * 20, "由于技术原因，单个订单不能超过 200 件商品，您的购物车目前有 2 件商品。"),
+        ("abc", "输入整数。"),
+        ("1.5", "输入整数。"),
+        ("", "这个字段是必填项。"),
+    ],
+)
+def test_a_bad_quantity_is_refused_on_the_product_page(django_app, dates, quantity, message):
+    # given
+    _add_to_basket(django_app, dates, "2")
+    # when
+    page = _add_to_basket(django_app, dates, quantity)
+    # then
+    assert page.status_code == 200
+    assert page.request.path == dates.get_absolute_url()
+    assert _messages(page) == [message]
+    assert Order.objects.count() == 0
+    assert _baskets() == [("Open", [(TITLE, 2)])]
+
+
+@pytest.mark.parametrize(
+    "quantity, error",
+    [
+        ("-1", "确保该值大于或等于0。"),
+        ("1000000000", "最多可购买 100 件"),
+        ("9" * 20, "最多可购买 100 件"),
+        ("abc", "输入整数。"),
+    ],
+)
+def test_a_bad_quantity_is_refused_on_the_basket_page(django_app, dates, quantity, error):
+    # given
+    _add_to_basket(django_app, dates, "2")
+    # when
+    page = _update_basket_line(django_app, quantity)
+    # then
+    assert page.status_code == 200
+    assert page.request.path == reverse("basket:summary")
+    assert _messages(page) == ["您的购物车出现了一些问题。请更正以下所有校验错误。"]
+    assert _basket_line_errors(page) == [error]
+    assert Order.objects.count() == 0
+    assert _baskets() == [("Open", [(TITLE, 2)])]
+
+
+def test_quantity_zero_on_the_basket_page_removes_the_line(django_app, dates):
+    """Oscar treats 0 on the basket page as "remove this line"; we keep that."""
+    # given
+    _add_to_basket(django_app, dates, "2")
+    # when
+    page = _update_basket_line(django_app, "0")
+    # then
+    assert page.status_code == 200
+    assert page.request.path == reverse("basket:summary")
+    assert _messages(page) == ["您的购物车现在是空的 查看购物车 立即结算"]
+    assert Order.objects.count() == 0
+    assert _baskets() == [("Open", [])]
+
+
+@pytest.mark.parametrize("left, reason", [(0, "无库存"), (1, "最多可购买 1 件")])
+def test_a_product_sold_out_after_the_preview_is_not_ordered(django_app, dates, left, reason):
+    # given
+    _add_to_basket(django_app, dates, "2")
+    preview = _checkout_to_preview(django_app)
+    assert preview.request.path == reverse("checkout:preview")
+    dates.stockrecords.update(num_in_stock=left)
+    # when
+    response = preview.forms["place_order_form"].submit()
+    # then
+    assert response.status_code == 302
+    page = response.follow()
+    assert page.status_code == 200
+    assert page.request.path == reverse("basket:summary")
+    assert _messages(page) == [f"“{TITLE}”已无法购买（{reason}），请调整购物车后再结算。"]
+    assert Order.objects.count() == 0
+    assert _baskets() == [("Open", [(TITLE, 2)])]
+    assert _stock(dates) == [(left, None)]  # nothing allocated

@@ -1,0 +1,95 @@
+"""SQL query budgets of the pages a live-stream crowd lands on.
+
+The catalogue list, a category page and a product page cost a fixed number of
+queries whatever the number of products listed (and, for the product page,
+whatever the number of attributes shown). Pages are counted warm: the first
+view of a product image makes sorl-thumbnail write the thumbnail and its
+key-value rows; later views read them from the cache.
+"""
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import FarmCategoryFactory, FarmProductFactory
+
+BUDGETS = {"catalogue": 15, "category": 16, "product": 16}
+ORIGIN = {"origin_province": "山西省", "origin_county": "临县", "net_weight": "1kg"}
+NINE_ATTRIBUTES = {
+    **ORIGIN,
+    "origin_prefecture": "吕梁市",
+    "origin_village": "王家庄村",
+    "harvest_season": "秋季",
+    "shelf_life_days": "365",
+    "storage": "阴凉干燥处",
+    "grade": "特级",
+}
+
+
+@pytest.fixture
+def shop_settings(settings, china):
+    """All products on one page, and no thumbnail lookups left over from other tests."""
+    settings.OSCAR_PRODUCTS_PER_PAGE = 100
+    caches[settings.THUMBNAIL_CACHE].clear()
+    return settings
+
+
+def _warm_view(client, url):
+    """Queries of the second view of a page, and the page."""
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def _listed(response):
+    return response.content.decode().count('class="product_pod"')
+
+
+def _create_products(count, category):
+    return FarmProductFactory.create_batch(count, categories__category=category, attributes=ORIGIN)
+
+
+@pytest.mark.parametrize("page", ["catalogue", "category"])
+def test_a_listing_costs_the_same_queries_with_10_and_100_products(client, shop_settings, page):
+    # given
+    category = FarmCategoryFactory(name="红枣")
+    _create_products(10, category)
+    url = reverse("catalogue:index") if page == "catalogue" else category.get_absolute_url()
+    with_10, response_10 = _warm_view(client, url)
+    # when
+    _create_products(90, category)
+    with_100, response_100 = _warm_view(client, url)
+    # then
+    assert (_listed(response_10), _listed(response_100)) == (10, 100)
+    assert with_10 == with_100 == BUDGETS[page]
+
+
+def test_the_product_page_costs_the_same_queries_with_10_and_100_products(client, shop_settings):
+    # given
+    category = FarmCategoryFactory(name="红枣")
+    product = _create_products(10, category)[0]
+    with_10, _ = _warm_view(client, product.get_absolute_url())
+    # when
+    _create_products(90, category)
+    with_100, response = _warm_view(client, product.get_absolute_url())
+    # then
+    assert "临县" in response.content.decode()
+    assert with_10 == with_100 == BUDGETS["product"]
+
+
+def test_the_product_page_costs_the_same_queries_with_1_and_9_attributes(client, shop_settings):
+    """Oscar's own product lookup spent one query per attribute shown."""
+    # given
+    few = FarmProductFactory(attributes={"origin_county": "临县"})
+    many = FarmProductFactory(attributes=NINE_ATTRIBUTES)
+    # when
+    with_1, _ = _warm_view(client, few.get_absolute_url())
+    with_9, response = _warm_view(client, many.get_absolute_url())
+    # then
+    assert many.attribute_values.count() == 9
+    assert "阴凉干燥处" in response.content.decode()
+    assert with_1 == with_9 == BUDGETS["product"]
