@@ -1,5 +1,7 @@
 """Celery tasks of the marketplace layer: thin, idempotent, take primary keys."""
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -12,6 +14,7 @@ from shop.catalogue.services import product_search_index_update
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
+logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=2, max_retries=5)
@@ -45,8 +48,13 @@ def reindex_vendor_products_task(vendor_pk: int) -> None:
 
 @shared_task
 def generate_thumbnails_task(image_pk: int) -> None:
-    from vendors.uploads import generate_thumbnails
+    """Thumbnails ahead of the first viewer; if that fails sorl still makes them lazily on first view."""
+    from vendors.uploads import ThumbnailNotGenerated, generate_thumbnails
 
     image = ProductImage.objects.filter(pk=image_pk).first()
-    if image is not None:
+    if image is None:
+        return
+    try:
         generate_thumbnails(image.original)
+    except ThumbnailNotGenerated:
+        logger.warning("thumbnails of product image %s not generated ahead of time", image_pk, exc_info=True)
