@@ -25,6 +25,7 @@ from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 from PIL import Image, ImageDraw, ImageFont
 
+from shop.catalogue.services import farm_produce_class
 from vendors.models import Vendor
 
 Country = get_model("address", "Country")
@@ -38,7 +39,6 @@ Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "shanxi_products.csv"
-PRODUCT_CLASS_SLUG = "farm-produce"
 ADMIN_USERNAME = "admin"
 ADMIN_EMAIL = "admin@village-market.local"
 DEFAULT_ADMIN_PASSWORD = "village-admin-2026"
@@ -228,7 +228,7 @@ def seed_catalogue(*, vendors: int | None = None, products_per_vendor: int | Non
     rows = load_rows()
 
     _ensure_site_and_country(result)
-    product_class = ProductClass.objects.get(slug=PRODUCT_CLASS_SLUG)  # created by a vendors migration
+    product_class = farm_produce_class()
     attributes = {a.code: a for a in product_class.attributes.all()}
     categories = {}
     for row in rows:

@@ -15,7 +15,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # One id per test run, inherited by the Celery worker a test starts, so both
 # share the search index folder, the cache prefix and the task queue.
 TEST_RUN_ID = os.environ.setdefault("VM_TEST_RUN_ID", str(os.getpid()))
-_TMP = Path(tempfile.gettempdir()) / f"vm-test-{TEST_RUN_ID}"
+_TMP = Path(tempfile.gettempdir()) / f"vm-test-{TEST_RUN_ID}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 _TMP.mkdir(exist_ok=True)
 MEDIA_ROOT = str(_TMP / "media")
 PRIVATE_MEDIA_ROOT = str(_TMP / "private")

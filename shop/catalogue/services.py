@@ -24,3 +24,36 @@ def product_search_index_update(*, product_pk: int) -> None:
             connections[alias].get_backend().remove(f"catalogue.product.{product_pk}")
         else:
             index.update_object(product, using=alias)
+
+
+PRODUCT_CLASS_SLUG = "farm-produce"
+# (code, name, type): what a buyer of farm produce asks about. A vendors
+# migration creates the same class in every database; this keeps code that
+# needs it working on a database that was emptied (tests that truncate).
+FARM_PRODUCE_ATTRIBUTES = [
+    ("origin_province", "产地省份", "text"),
+    ("origin_prefecture", "产地市", "text"),
+    ("origin_county", "产地县区", "text"),
+    ("origin_village", "产地村镇", "text"),
+    ("net_weight", "净含量", "text"),
+    ("harvest_season", "采收季节", "text"),
+    ("shelf_life_days", "保质期（天）", "integer"),
+    ("storage", "储存方式", "text"),
+    ("geographical_indication", "地理标志产品", "boolean"),
+    ("video_url", "短视频链接", "text"),
+]
+
+
+def farm_produce_class():
+    """The product class vendors sell under, with its attributes."""
+    ProductClass = get_model("catalogue", "ProductClass")
+    ProductAttribute = get_model("catalogue", "ProductAttribute")
+    product_class, created = ProductClass.objects.get_or_create(
+        slug=PRODUCT_CLASS_SLUG, defaults={"name": "农产品", "requires_shipping": True, "track_stock": True}
+    )
+    if created or product_class.attributes.count() < len(FARM_PRODUCE_ATTRIBUTES):
+        for code, name, type_ in FARM_PRODUCE_ATTRIBUTES:
+            ProductAttribute.objects.get_or_create(
+                product_class=product_class, code=code, defaults={"name": name, "type": type_}
+            )
+    return product_class

@@ -1,0 +1,108 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright's sync API against ``live_server``.
+
+One browser per test session; each test gets a fresh context (cookies, storage)
+the size of a phone, and a page whose screenshot and HTML are saved to
+test-artifacts/ when the test fails. The demo shop is seeded inside the test
+with ``transactional_db``: the live server's thread only sees committed rows.
+Those tests end by emptying every table; ``django_db_serialized_rollback``
+then puts back what migrations created (product class, attributes ...), which
+the next test's seeding and the rest of the suite rely on.
+"""
+
+import io
+import os
+import re
+
+import pytest
+from django.core.management import call_command
+from haystack import connections
+
+# Playwright's sync API runs an asyncio event loop in this thread for the rest
+# of the session; Django would refuse ORM calls from it (SynchronousOnlyOperation).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+ACTION_TIMEOUT_MS = 10_000
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item (rep_setup, rep_call, rep_teardown) for the page fixture."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Entering sync_playwright() leaves this thread in another contextvars
+    # context, where Django's connections (an asgiref Local) would be new
+    # objects: not the ones pytest-django set up, which hold the serialized
+    # test database that django_db_serialized_rollback restores. Keep those.
+    connections_before = {alias: connections[alias] for alias in connections}
+    with sync_playwright() as playwright:
+        for alias, connection in connections_before.items():
+            connections[alias] = connection
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A phone-sized page (390x844, touch, zh-CN) in a fresh context; screenshot and HTML on failure."""
+    context = browser.new_context(
+        viewport=PHONE,
+        screen=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+    )
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            artifacts = request.config.rootpath / "test-artifacts"
+            artifacts.mkdir(exist_ok=True)
+            name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+            page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+            (artifacts / f"{name}.html").write_text(page.content(), encoding="utf-8")
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def shop_url(transactional_db, django_db_serialized_rollback, live_server):
+    """The demo catalogue (vendors, products, China), committed; the live server's URL."""
+    call_command("seed_demo", "--no-index", stdout=io.StringIO())
+    return live_server.url
+
+
+@pytest.fixture
+def indexed_shop_url(transactional_db, django_db_serialized_rollback, live_server):
+    """The demo catalogue and its search index (in the test run's temporary folder); the live server's URL.
+
+    The index is emptied first: documents of earlier tests' products (their rows
+    are gone, their documents are not) must not turn up in the results.
+    """
+    backend = connections["default"].get_backend()
+    backend.clear()
+    call_command("seed_demo", stdout=io.StringIO())
+    yield live_server.url
+    backend.clear()

@@ -1,0 +1,233 @@
+"""The key journeys of a shopper on a phone, in Chromium against the live server.
+
+Guest and registered purchases with a Chinese address and cash on delivery,
+Chinese search from the header, and the header's language selector. Fixtures
+(browser, phone-sized page, demo shop on the live server) are in conftest.py.
+"""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from oscar.core.loading import get_model
+from playwright.sync_api import expect
+
+Category = get_model("catalogue", "Category")
+Order = get_model("order", "Order")
+Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
+
+RED_DATES = "临县红枣 特级"
+RED_DATES_UPC = "VM-LINXIAN-00-0"
+ADDRESS = {
+    "收货人": "王小明",
+    "手机号码": "13812345678",
+    "省份": "山西省",
+    "城市": "吕梁市",
+    "区/县": "临县",
+    "详细地址": "城关镇王家庄村 3 号",
+}
+
+
+def titles_in_category(name: str) -> list[str]:
+    category = Category.objects.get(name=name)
+    products = Product.objects.filter(categories__in=category.get_descendants_and_self())
+    return sorted(products.values_list("title", flat=True))
+
+
+def listed_titles(page) -> list[str]:
+    return sorted(page.locator(".product_pod h3 a").evaluate_all("links => links.map(a => a.title)"))
+
+
+def open_main_menu(page) -> None:
+    """On a phone the search box sits behind the dark navbar's toggler."""
+    page.locator('button[data-target="#navbarSupportedContent"]').click()
+
+
+def open_account_menu(page) -> None:
+    """On a phone the language selector and the account links sit behind the top navbar's toggler."""
+    page.locator('button[data-target=".account-collapse"]').click()
+
+
+def browse_to_red_dates(page, shop_url: str) -> None:
+    """Home -> 干果 in the phone's category row -> the product page."""
+    page.goto(shop_url + "/")
+    expect(page.locator(".page-header h1")).to_have_text("所有商品")
+    page.locator(".category-chips").get_by_role("link", name="干果", exact=True).click()
+    expect(page.locator(".page-header h1")).to_have_text("干果")
+    expect(page.locator(".product_pod")).to_have_count(len(titles_in_category("干果")))
+    assert listed_titles(page) == titles_in_category("干果")
+    page.locator(f'.product_pod h3 a[title="{RED_DATES}"]').click()
+    expect(page.locator(".product_main h1")).to_have_text(RED_DATES)
+
+
+def search_from_header(page, words: str) -> None:
+    open_main_menu(page)
+    page.get_by_placeholder("搜索").fill(words)
+    page.get_by_placeholder("搜索").press("Enter")
+
+
+def switch_language(page, name: str) -> None:
+    open_account_menu(page)
+    page.locator("#language_selector select").select_option(label=name)
+    page.get_by_role("button", name="执行").click()
+
+
+def add_to_basket_and_go_to_checkout(page) -> None:
+    page.get_by_role("button", name="添加至购物车").click()
+    expect(page.locator("#messages .alert-success")).to_contain_text(RED_DATES)
+    page.locator("a.btn-cart").click()  # the phone's basket button in the navbar
+    expect(page.locator("#basket_formset h3")).to_have_text([RED_DATES])
+    page.get_by_role("link", name="进行结算").click()
+
+
+def enter_chinese_address(page) -> None:
+    expect(page).to_have_url(re.compile(r"/checkout/shipping-address/$"))
+    for label, value in ADDRESS.items():
+        page.get_by_label(label, exact=True).fill(value)
+    # the postcode stays empty: it is optional in China
+    page.get_by_role("button", name="继续").click()
+
+
+def pay_cash_on_delivery_and_place_order(page) -> None:
+    # only one shipping method, so Oscar skips its page
+    expect(page).to_have_url(re.compile(r"/checkout/payment-method/$"))
+    page.get_by_label("货到付款").check()
+    page.get_by_role("button", name="继续").click()
+    expect(page).to_have_url(re.compile(r"/checkout/preview/$"))
+    address_lines = [line.strip() for line in page.locator(".shipping-payment address").inner_text().splitlines()]
+    assert address_lines == ["王小明", "城关镇王家庄村 3 号", "临县", "吕梁市", "山西省", "中国"]
+    expect(page.locator(".shipping-payment h3").filter(has_text="货到付款")).to_have_count(1)
+    page.get_by_role("button", name="下订单").click()
+    expect(page).to_have_url(re.compile(r"/checkout/thank-you/$"))
+
+
+@pytest.mark.browser
+def test_a_guest_buys_red_dates_on_a_phone_and_pays_cash_on_delivery(shop_url, page):
+    # given
+    stock = StockRecord.objects.get(product__upc=RED_DATES_UPC)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    # when: browsing to the product
+    browse_to_red_dates(page, shop_url)
+    # then: the product page shows price, stock and origin
+    expect(page.locator(".product_main .price_color")).to_have_text("¥39.80")
+    expect(page.locator(".product_main .availability")).to_have_text(f"库存 {stock.num_in_stock} 件")
+    expect(page.locator("#product_origin li")).to_have_text(
+        ["产地: 山西省 吕梁市 临县 东坡村", "净含量: 1kg", "采收季节: 9-10月"]
+    )
+    # when: checking out as a guest
+    add_to_basket_and_go_to_checkout(page)
+    expect(page.locator(".sub-header h1")).to_have_text("你是谁？")
+    page.get_by_label("我的电子邮件地址").fill("guest@example.com")
+    page.get_by_label("我是一个新客户，想以访客的身份结算").check()
+    page.get_by_role("button", name="继续").click()
+    enter_chinese_address(page)
+    pay_cash_on_delivery_and_place_order(page)
+    # then
+    order = Order.objects.get()
+    expect(page.locator(".sub-header h1")).to_have_text(f"订单{order.number}：确认")
+    expect(page.locator("p.lead strong")).to_have_text(order.number)
+    assert (order.user, order.guest_email) == (None, "guest@example.com")
+    saved = order.shipping_address
+    assert {
+        "收货人": saved.first_name,
+        "手机号码": saved.phone_number.as_e164,
+        "省份": saved.state,
+        "城市": saved.line4,
+        "区/县": saved.line3,
+        "详细地址": saved.line1,
+    } == {**ADDRESS, "手机号码": "+8613812345678"}
+    assert (saved.postcode, saved.country.iso_3166_1_a2) == ("", "CN")
+    assert [(line.title, line.quantity) for line in order.lines.all()] == [(RED_DATES, 1)]
+    assert order.total_incl_tax == Decimal("39.80")
+    assert [(s.source_type.name, s.amount_allocated, s.amount_debited) for s in order.sources.all()] == [
+        ("货到付款", Decimal("39.80"), Decimal("0.00"))
+    ]
+    # nothing came from another host (Google's CDN, say: mainland China blocks it)
+    assert [url for url in requested if not url.startswith(shop_url + "/")] == []
+
+
+@pytest.mark.browser
+def test_a_registered_customer_finds_the_order_in_the_order_history(shop_url, page):
+    # given: a new customer registers from the header's login link
+    page.goto(shop_url + "/")
+    open_account_menu(page)
+    page.get_by_role("link", name="登陆或注册").click()
+    register = page.locator("#register_form")
+    register.get_by_label("电子邮件地址").fill("li.hua@example.com")
+    register.get_by_label("密码", exact=True).fill("Hongzao-2026!")
+    register.get_by_label("确认密码").fill("Hongzao-2026!")
+    register.get_by_role("button", name="注册").click()
+    expect(page.locator("#messages .alert-success .alertinner")).to_have_text("感谢注册！")
+    # when: buying (signed in, checkout goes straight to the address)
+    browse_to_red_dates(page, shop_url)
+    add_to_basket_and_go_to_checkout(page)
+    enter_chinese_address(page)
+    pay_cash_on_delivery_and_place_order(page)
+    order = Order.objects.get()
+    expect(page.locator("p.lead strong")).to_have_text(order.number)
+    # when: opening the order from the account's order history
+    page.get_by_role("link", name="继续购物").click()
+    open_account_menu(page)
+    page.get_by_role("link", name="我的").click()
+    page.get_by_role("link", name="订单历史").click()  # the account tabs, above the page on a phone
+    # then
+    expect(page).to_have_url(shop_url + "/accounts/orders/")
+    expect(page.locator("table tr td:first-child")).to_have_text([order.number])
+    page.get_by_role("link", name=order.number, exact=True).click()
+    expect(page).to_have_url(f"{shop_url}/accounts/orders/{order.number}/")
+    expect(page.locator(".page-header h1")).to_have_text(f"订单 #{order.number}")
+    assert order.user == get_user_model().objects.get(email="li.hua@example.com")
+    assert order.guest_email == ""
+    assert [s.source_type.name for s in order.sources.all()] == ["货到付款"]
+
+
+@pytest.mark.browser
+def test_searching_red_dates_in_chinese_from_the_header_finds_them_all(indexed_shop_url, page):
+    # given
+    page.goto(indexed_shop_url + "/")
+    # when
+    search_from_header(page, "红枣")
+    # then: jieba splits "临县红枣" so the query matches; 稷山板枣 is found through its category
+    expect(page.locator(".page-header h1")).to_have_text("匹配“红枣”的商品")
+    expect(page.locator(".product_pod")).to_have_count(8)
+    assert listed_titles(page) == titles_in_category("红枣")
+    assert "稷山板枣" in listed_titles(page)
+
+
+@pytest.mark.browser
+def test_the_header_language_selector_switches_the_product_page_to_english(shop_url, page):
+    # given
+    stock = StockRecord.objects.get(product__upc=RED_DATES_UPC)
+    browse_to_red_dates(page, shop_url)
+    product_url = page.url
+    # when
+    switch_language(page, "English")
+    # then: same page, English labels; the product's own data stays Chinese
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(product_url)
+    expect(page.locator(".product_main h1")).to_have_text(RED_DATES)
+    expect(page.locator(".product_main .price_color")).to_have_text("¥39.80")
+    expect(page.locator(".product_main .availability")).to_have_text(f"In stock ({stock.num_in_stock} available)")
+    expect(page.locator("#product_origin li")).to_have_text(
+        ["Origin: 山西省 吕梁市 临县 东坡村", "Net weight: 1kg", "Harvest season: 9-10月"]
+    )
+    expect(page.locator("#add_to_basket_form button")).to_have_text("Add to cart")
+    expect(page.locator("#login_link")).to_have_text("Login or register")
+    expect(page.locator("#language_selector select")).to_have_value("en")
+
+
+@pytest.mark.browser
+def test_switching_to_english_on_the_search_results_keeps_the_search(indexed_shop_url, page):
+    # given
+    page.goto(indexed_shop_url + "/")
+    search_from_header(page, "红枣")
+    expect(page.locator(".page-header h1")).to_have_text("匹配“红枣”的商品")
+    # when
+    switch_language(page, "English")
+    # then: the same search, in English
+    expect(page.locator(".page-header h1")).to_have_text('Products matching "红枣"')
+    expect(page.locator(".product_pod")).to_have_count(8)
+    assert listed_titles(page) == titles_in_category("红枣")
