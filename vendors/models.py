@@ -112,6 +112,9 @@ class VendorEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.vendor}: {self.get_action_display()}"
+
 
 class VendorInvitation(models.Model):
     """A one-time link that lets an imported vendor's contact set a password and take over the shop.
@@ -127,6 +130,9 @@ class VendorInvitation(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    def __str__(self) -> str:
+        return f"{self.vendor} invitation"
 
 
 class Shipment(models.Model):
@@ -152,3 +158,6 @@ class Shipment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_carrier_display()} {self.tracking_number}"

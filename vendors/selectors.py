@@ -6,20 +6,50 @@ Rules:
 - A vendor sees only products whose stock record is its own, only its own
   lines of an order, and the shipping address of orders it has lines in.
   Someone else's object is "not found" (404), never "forbidden", so ids don't leak.
+- A customer's order page shows, per vendor, the vendor's parcels (carrier,
+  tracking number) and what is still to ship (``customer_order_shipping_by_vendor``);
+  the order itself is the customer's own (Oscar's view looks it up by user).
 - The public sees products only of approved vendors (``hidden_vendor_products``);
   products of a platform partner without a vendor profile stay visible.
 """
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from oscar.core.loading import get_model
 
-from vendors.models import Vendor
+from vendors.models import Shipment, Vendor, VendorEvent, VendorInvitation
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
+ProductImage = get_model("catalogue", "ProductImage")
+ShippingEventQuantity = get_model("order", "ShippingEventQuantity")
+ProductReview = get_model("reviews", "ProductReview")
+
+# Sales are counted by the calendar of the vendors' own time zone, whatever the request's.
+SALES_TIME_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def hidden_vendor_products() -> Exists:
@@ -68,9 +98,35 @@ def seller_stockrecord_get(*, vendor: Vendor, product) -> StockRecord:
     return StockRecord.objects.get(product=product, partner=vendor.partner)
 
 
+def seller_product_image_get(*, vendor: Vendor, product_pk: int, image_pk: int):
+    """A photo of one of the vendor's products; Http404 for anyone else's (or a photo of another product)."""
+    try:
+        return ProductImage.objects.select_related("product").get(
+            pk=image_pk, product_id=product_pk, product__stockrecords__partner=vendor.partner
+        )
+    except ProductImage.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def _shipped_quantity() -> Coalesce:
+    """A line's quantity in vendor parcels (shipping events with a Shipment), for annotate()."""
+    shipped = (
+        ShippingEventQuantity.objects.filter(line=OuterRef("pk"), event__shipment__isnull=False)
+        .values("line")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(shipped, output_field=IntegerField()), Value(0))
+
+
 def seller_order_list(*, vendor: Vendor) -> QuerySet:
-    """Orders with at least one of the vendor's lines; each carries only those lines as ``vendor_lines``."""
-    own_lines = Line.objects.filter(partner=vendor.partner).order_by("pk")
+    """Orders with at least one of the vendor's lines; each carries only those lines as ``vendor_lines``.
+
+    Each of those lines carries ``shipped_quantity`` (what the vendor's parcels hold).
+    """
+    own_lines = (
+        Line.objects.filter(partner=vendor.partner).annotate(shipped_quantity=_shipped_quantity()).order_by("pk")
+    )
     return (
         Order.objects.filter(Exists(Line.objects.filter(order=OuterRef("pk"), partner=vendor.partner)))
         .select_related("shipping_address")
@@ -79,26 +135,96 @@ def seller_order_list(*, vendor: Vendor) -> QuerySet:
     )
 
 
+def seller_orders_to_ship(*, vendor: Vendor) -> QuerySet:
+    """The vendor's orders with at least one own line not fully shipped yet."""
+    unshipped = (
+        Line.objects.filter(order=OuterRef("pk"), partner=vendor.partner)
+        .annotate(shipped_quantity=_shipped_quantity())
+        .filter(quantity__gt=F("shipped_quantity"))
+    )
+    return seller_order_list(vendor=vendor).filter(Exists(unshipped))
+
+
 def seller_order_get(*, vendor: Vendor, number: str):
     """One order as the vendor sees it (its lines only); Http404 if it has none of them."""
     try:
-        order = seller_order_list(vendor=vendor).get(number=number)
+        return seller_order_list(vendor=vendor).get(number=number)
     except Order.DoesNotExist as missing:
         raise Http404 from missing
-    for line in order.vendor_lines:
-        line.shipped_quantity = sum(
-            q.quantity for q in line.shipping_event_quantities.all() if hasattr(q.event, "shipment")
-        )
-    return order
+
+
+def seller_order_shipments(*, vendor: Vendor, order) -> QuerySet:
+    """The vendor's own parcels of one order (never another vendor's), with their lines and quantities."""
+    return (
+        Shipment.objects.filter(vendor=vendor, event__order=order)
+        .select_related("event")
+        .prefetch_related("event__line_quantities__line")
+        .order_by("created_at", "pk")
+    )
+
+
+def seller_sales_totals(*, vendor: Vendor, now: datetime | None = None) -> dict[str, Decimal]:
+    """Sum of the vendor's own lines (incl. tax) of orders placed today and this month, in Asia/Shanghai."""
+    local_now = timezone.localtime(now or timezone.now(), SALES_TIME_ZONE)
+    day_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+    month_start = day_start.replace(day=1)
+    zero = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
+    return Line.objects.filter(partner=vendor.partner, order__date_placed__gte=month_start).aggregate(
+        today=Coalesce(Sum("line_price_incl_tax", filter=Q(order__date_placed__gte=day_start)), zero),
+        month=Coalesce(Sum("line_price_incl_tax"), zero),
+    )
+
+
+@dataclass
+class Parcel:
+    carrier: str
+    tracking_number: str
+    shipped_at: datetime
+    lines: list[tuple[str, int]] = field(default_factory=list)  # (description, quantity)
+
+
+@dataclass
+class VendorShipping:
+    name: str
+    parcels: list[Parcel] = field(default_factory=list)
+    waiting: list[tuple[str, int]] = field(default_factory=list)  # (description, quantity not shipped yet)
+
+
+def customer_order_shipping_by_vendor(*, order) -> list[VendorShipping]:
+    """Per vendor of the order (in line order): its parcels and its lines not fully shipped yet. Three queries."""
+    lines = list(order.lines.select_related("partner__vendor").prefetch_related("attributes").order_by("pk"))
+    quantities = (
+        ShippingEventQuantity.objects.filter(event__order=order, event__shipment__isnull=False)
+        .select_related("event__shipment")
+        .order_by("event__date_created", "event_id", "pk")
+    )
+    groups: dict = {}
+    for line in lines:
+        vendor = getattr(line.partner, "vendor", None) if line.partner_id else None
+        if line.partner_id not in groups:
+            groups[line.partner_id] = VendorShipping(name=vendor.name if vendor else line.partner_name)
+    parcels: dict[int, Parcel] = {}
+    shipped: dict[int, int] = {}
+    by_pk = {line.pk: line for line in lines}
+    for quantity in quantities:
+        line = by_pk[quantity.line_id]
+        shipment = quantity.event.shipment
+        if shipment.pk not in parcels:
+            parcels[shipment.pk] = Parcel(shipment.get_carrier_display(), shipment.tracking_number, shipment.created_at)
+            groups[line.partner_id].parcels.append(parcels[shipment.pk])
+        parcels[shipment.pk].lines.append((line.description, quantity.quantity))
+        shipped[line.pk] = shipped.get(line.pk, 0) + quantity.quantity
+    for line in lines:
+        if line.quantity > shipped.get(line.pk, 0):
+            groups[line.partner_id].waiting.append((line.description, line.quantity - shipped.get(line.pk, 0)))
+    return list(groups.values())
 
 
 def seller_low_stock(*, vendor: Vendor) -> QuerySet:
     """The vendor's stock records at or below their low-stock threshold."""
-    from django.db.models import F
-
     return (
         StockRecord.objects.filter(partner=vendor.partner, low_stock_threshold__isnull=False)
-        .filter(num_in_stock__lte=F("num_allocated") + F("low_stock_threshold"))
+        .filter(num_in_stock__lte=Coalesce(F("num_allocated"), 0) + F("low_stock_threshold"))
         .select_related("product")
         .order_by("product__title")
     )
@@ -137,3 +263,62 @@ def storefront_vendor_get(*, slug: str) -> Vendor:
 def product_vendor(product) -> Vendor | None:
     """The vendor a product belongs to (through its one stock record)."""
     return Vendor.objects.filter(partner__stockrecords__product=product).first()
+
+
+def storefront_vendor_products(*, vendor: Vendor) -> QuerySet:
+    """The vendor's browsable products for its storefront, newest first.
+
+    Loaded for Oscar's product pods (stock records with partner and vendor,
+    images, class): a fixed number of queries whatever the page size.
+    """
+    return (
+        Product.objects.browsable()
+        .base_queryset()
+        .filter(stockrecords__partner=vendor.partner)
+        .prefetch_related("stockrecords__partner__vendor")
+        .order_by("-date_created", "-pk")
+    )
+
+
+def storefront_vendor_rating(*, vendor: Vendor) -> dict:
+    """Average score and count of the approved reviews of the vendor's public products."""
+    return ProductReview.objects.filter(
+        status=ProductReview.APPROVED,
+        product__is_public=True,
+        product__stockrecords__partner=vendor.partner,
+    ).aggregate(average=Avg("score"), count=Count("pk"))
+
+
+def vendor_admin_list(*, status: str | None = None, county: str | None = None) -> QuerySet:
+    """Every vendor (any status) for the admins' dashboard, newest first, optionally filtered."""
+    vendors = Vendor.objects.select_related("applicant", "partner")
+    if status:
+        vendors = vendors.filter(status=status)
+    if county:
+        vendors = vendors.filter(county=county)
+    return vendors.order_by("-created_at", "-pk")
+
+
+def vendor_admin_counties() -> list[str]:
+    """The counties of all vendors, whatever their status, for the dashboard's filter."""
+    return list(Vendor.objects.order_by("county").values_list("county", flat=True).distinct())
+
+
+def vendor_admin_get(*, pk: int) -> Vendor:
+    """One vendor with what the dashboard shows: applicant, categories, audit trail, invitations; Http404."""
+    try:
+        return (
+            Vendor.objects.select_related("applicant", "partner")
+            .prefetch_related(
+                "main_categories",
+                "partner__users",
+                Prefetch("events", queryset=VendorEvent.objects.select_related("actor")),
+                Prefetch(
+                    "invitations",
+                    queryset=VendorInvitation.objects.select_related("accepted_by").order_by("-created_at", "-pk"),
+                ),
+            )
+            .get(pk=pk)
+        )
+    except Vendor.DoesNotExist as missing:
+        raise Http404 from missing

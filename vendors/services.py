@@ -21,10 +21,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from oscar.apps.order.exceptions import InvalidShippingEvent
 from oscar.core.loading import get_class, get_model
 from oscar.core.utils import slugify as oscar_slugify
 
+from shop.catalogue.services import farm_produce_class
+from shop.celery_utils import enqueue_on_commit
 from vendors import tasks
 from vendors.models import Shipment, Vendor, VendorEvent
 from vendors.sanitize import sanitize_html, sanitize_text
@@ -69,7 +72,7 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
 def _record(vendor: Vendor, action: str, actor, reason: str = "") -> VendorEvent:
     event = VendorEvent.objects.create(vendor=vendor, action=action, actor=actor, reason=reason)
-    tasks.notify_vendor_event_task.delay_on_commit(event.pk)
+    enqueue_on_commit(tasks.notify_vendor_event_task, event.pk)
     return event
 
 
@@ -145,7 +148,7 @@ def vendor_suspend(*, vendor: Vendor, suspended_by, reason: str) -> Vendor:
     vendor.decision_reason = sanitize_text(reason)
     vendor.save(update_fields=["status", "decision_reason", "updated_at"])
     _record(vendor, VendorEvent.Action.SUSPENDED, suspended_by, vendor.decision_reason)
-    tasks.reindex_vendor_products_task.delay_on_commit(vendor.pk)
+    enqueue_on_commit(tasks.reindex_vendor_products_task, vendor.pk)
     return vendor
 
 
@@ -158,7 +161,7 @@ def vendor_reinstate(*, vendor: Vendor, reinstated_by) -> Vendor:
     vendor.decision_reason = ""
     vendor.save(update_fields=["status", "decision_reason", "updated_at"])
     _record(vendor, VendorEvent.Action.REINSTATED, reinstated_by)
-    tasks.reindex_vendor_products_task.delay_on_commit(vendor.pk)
+    enqueue_on_commit(tasks.reindex_vendor_products_task, vendor.pk)
     return vendor
 
 
@@ -194,7 +197,7 @@ def vendor_product_create(*, vendor: Vendor, data: ProductData, images=()) -> Pr
     product = Product(
         title=sanitize_text(data.title),
         description=sanitize_html(data.description),
-        product_class=ProductClass.objects.get(slug=PRODUCT_CLASS_SLUG),
+        product_class=farm_produce_class(),
         structure=Product.STANDALONE,
         is_public=True,
     )
@@ -242,10 +245,11 @@ def vendor_stock_set(*, vendor: Vendor, product: Product, available: int) -> Non
 
     Allocations that orders made since the form was loaded are kept.
     """
+    # Oscar leaves num_allocated NULL until the first allocation: NULL + n would be NULL.
     StockRecord.objects.filter(product=product, partner=vendor.partner).update(
-        num_in_stock=F("num_allocated") + available
+        num_in_stock=Coalesce(F("num_allocated"), 0) + available
     )
-    tasks.reindex_product_task.delay_on_commit(product.pk)
+    enqueue_on_commit(tasks.reindex_product_task, product.pk)
 
 
 def _set_attributes(product: Product, attributes: dict) -> None:
@@ -259,7 +263,17 @@ def _add_images(product: Product, images) -> None:
         image = ProductImage(product=product, display_order=start + offset, caption="")
         image.original.save(content.name, content, save=False)
         image.save()
-        tasks.generate_thumbnails_task.delay_on_commit(image.pk)
+        enqueue_on_commit(tasks.generate_thumbnails_task, image.pk)
+
+
+@transaction.atomic
+def vendor_product_image_delete(*, vendor: Vendor, image: ProductImage) -> None:
+    """Delete one photo of one of the vendor's products.
+
+    Raises Product.DoesNotExist when the photo's product is not the vendor's.
+    """
+    product = Product.objects.select_for_update().get(pk=image.product_id, stockrecords__partner=vendor.partner)
+    product.images.filter(pk=image.pk).get().delete()
 
 
 @transaction.atomic
@@ -300,3 +314,16 @@ def vendor_lines_ship(*, vendor: Vendor, order, quantities: dict, carrier: str, 
         shipped_by=shipped_by,
     )
 
+
+@transaction.atomic
+def vendor_commission_rate_set(*, vendor: Vendor, rate: Decimal) -> Vendor:
+    """Set the share of each sale the platform keeps, from 0 to 1 (admins only: the caller checks).
+
+    Raises ValueError outside 0..1 (the database refuses it too).
+    """
+    if not Decimal(0) <= rate <= Decimal(1):
+        raise ValueError(f"commission rate {rate} is not between 0 and 1")
+    vendor = _locked(vendor)
+    vendor.commission_rate = rate
+    vendor.save(update_fields=["commission_rate", "updated_at"])
+    return vendor
