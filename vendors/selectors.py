@@ -62,11 +62,16 @@ def hidden_vendor_products() -> Exists:
     return Exists(hidden)
 
 
-def seller_vendor_for_user(user) -> Vendor | None:
-    """The approved vendor this user works for, if any."""
+def seller_vendor_for_user(user, *, include_suspended: bool = False) -> Vendor | None:
+    """The approved vendor this user works for, if any.
+
+    ``include_suspended``: a suspended vendor still ships the orders it already
+    has, so its order pages (only those) admit it.
+    """
     if not user.is_authenticated:
         return None
-    return Vendor.objects.select_related("partner").filter(status=Vendor.Status.APPROVED, partner__users=user).first()
+    statuses = [Vendor.Status.APPROVED] + ([Vendor.Status.SUSPENDED] if include_suspended else [])
+    return Vendor.objects.select_related("partner").filter(status__in=statuses, partner__users=user).first()
 
 
 def vendor_application_for_user(user) -> Vendor | None:

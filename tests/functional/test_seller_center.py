@@ -645,3 +645,27 @@ def test_the_order_list_costs_the_same_queries_with_10_and_100_orders(django_app
     # then
     assert (len(page_10.html.select(".seller-order")), len(page_100.html.select(".seller-order"))) == (10, 100)
     assert with_10 == with_100 == BUDGETS["order-list"]
+
+
+def test_a_suspended_vendor_still_ships_orders_already_placed_but_nothing_else(django_app, vendor_a, customer, china):
+    # given: an order placed before the shop was suspended
+    vendor, user = vendor_a
+    product = make_product(vendor, title="沁州黄小米", stock=10)
+    order = make_order(customer, [(product, 1)], china=china)
+    line = order.lines.get()
+    Vendor.objects.filter(pk=vendor.pk).update(status=Vendor.Status.SUSPENDED)
+    # when
+    products = django_app.get("/seller/products/", user=user)
+    listing = django_app.get("/seller/orders/", user=user)
+    page = django_app.get(f"/seller/orders/{order.number}/", user=user)
+    form = page.forms["ship-form"]
+    form[f"line_{line.pk}"] = "1"
+    form["carrier"] = "sf"
+    form["tracking_number"] = "SF1400000001"
+    page = form.submit().follow()
+    # then
+    assert (products.status_code, products.location) == (302, "/vendors/apply/status/")
+    assert listing.status_code == 200
+    assert "您的店铺已被暂停" in page.html.select_one("#suspended_notice").text
+    assert list(Shipment.objects.values_list("vendor", "tracking_number")) == [(vendor.pk, "SF1400000001")]
+    assert stock_of(product) == (9, 0)

@@ -32,11 +32,13 @@ class SellerRequiredMixin:
     """
 
     vendor: Vendor
+    # Order pages set this: a suspended shop still ships what was ordered before.
+    allow_suspended = False
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        vendor = selectors.seller_vendor_for_user(request.user)
+        vendor = selectors.seller_vendor_for_user(request.user, include_suspended=self.allow_suspended)
         if vendor is None:
             if selectors.vendor_application_for_user(request.user) is not None:
                 return redirect("vendors:apply-status")
@@ -186,6 +188,7 @@ class ProductImageDeleteView(SellerRequiredMixin, PostOnlyMixin, View):
 
 
 class OrderListView(SellerRequiredMixin, PagedListMixin, ListView):
+    allow_suspended = True
     template_name = "vendors/seller/order_list.html"
     context_object_name = "orders"
 
@@ -199,6 +202,7 @@ class OrderListView(SellerRequiredMixin, PagedListMixin, ListView):
 
 
 class OrderDetailView(SellerRequiredMixin, View):
+    allow_suspended = True
     """The vendor's own lines of one order, the address to ship to, and the parcel form."""
 
     def _page(self, order, form):
