@@ -7,6 +7,7 @@ from oscar.core.loading import get_class
 from shop.catalogue import views as catalogue_views
 from shop.checkout import forms as checkout_forms
 from shop.checkout import views as checkout_views
+from shop.customer import forms as customer_forms
 from shop.dashboard.catalogue import tables as dashboard_tables
 
 
@@ -20,6 +21,7 @@ from shop.dashboard.catalogue import tables as dashboard_tables
         ("checkout.views", "PaymentMethodView", checkout_views.PaymentMethodView),
         ("checkout.views", "PaymentDetailsView", checkout_views.PaymentDetailsView),
         ("dashboard.catalogue.tables", "ProductTable", dashboard_tables.ProductTable),
+        ("customer.forms", "EmailAuthenticationForm", customer_forms.EmailAuthenticationForm),
     ],
 )
 def test_get_class_resolves_to_our_override(module, name, ours):
