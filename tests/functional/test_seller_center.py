@@ -669,3 +669,17 @@ def test_a_suspended_vendor_still_ships_orders_already_placed_but_nothing_else(d
     assert "您的店铺已被暂停" in page.html.select_one("#suspended_notice").text
     assert list(Shipment.objects.values_list("vendor", "tracking_number")) == [(vendor.pk, "SF1400000001")]
     assert stock_of(product) == (9, 0)
+
+
+def test_the_header_links_each_user_to_the_right_place(django_app, vendor_a, customer):
+    # given
+    vendor, user = vendor_a
+    # when
+    as_vendor = django_app.get("/catalogue/", user=user).html.select_one("#nav_seller_link")
+    as_consumer = django_app.get("/catalogue/", user=customer).html.select_one("#nav_seller_link")
+    Vendor.objects.filter(pk=vendor.pk).update(status=Vendor.Status.SUSPENDED)
+    as_suspended = django_app.get("/catalogue/", user=user).html.select_one("#nav_seller_link")
+    # then
+    assert (as_vendor["href"], as_vendor.get_text(strip=True)) == ("/seller/", "卖家中心")
+    assert (as_consumer["href"], as_consumer.get_text(strip=True)) == ("/vendors/apply/", "我要开店")
+    assert as_suspended["href"] == "/seller/orders/"

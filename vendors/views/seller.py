@@ -43,7 +43,7 @@ class SellerRequiredMixin:
             if selectors.vendor_application_for_user(request.user) is not None:
                 return redirect("vendors:apply-status")
             return redirect("vendors:apply")
-        self.vendor = vendor
+        self.vendor = request.seller_vendor = vendor
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, template: str, context: dict) -> TemplateResponse:
