@@ -42,6 +42,8 @@ DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "shanxi_products.csv
 ADMIN_USERNAME = "admin"
 ADMIN_EMAIL = "admin@village-market.local"
 DEFAULT_ADMIN_PASSWORD = "village-admin-2026"
+DEMO_SELLER_MOBILE = "13900000001"
+DEMO_SELLER_PASSWORD = "village-seller-2026"
 
 
 VILLAGES = ["王家庄村", "李家沟村", "张家坪村", "刘家峪村", "赵家湾村", "前进村", "东坡村", "西河村"]
@@ -59,6 +61,7 @@ VARIANTS = [
 class SeedResult:
     created: dict = field(default_factory=dict)
     admin_password: str | None = None
+    seller_login: tuple[str, str, str] | None = None
 
     def add(self, name: str, count: int) -> None:
         self.created[name] = self.created.get(name, 0) + count
@@ -256,6 +259,8 @@ def seed_catalogue(*, vendors: int | None = None, products_per_vendor: int | Non
     result.add("products", len(todo))
 
     result.admin_password = _ensure_admin(result)
+    if not vendors:
+        _ensure_demo_seller(partners[partner_rows[0].code], result)
     return result
 
 
@@ -374,3 +379,16 @@ def _ensure_admin(result: SeedResult) -> str | None:
         user.save()
         result.add("admin users", 1)
     return DEFAULT_ADMIN_PASSWORD if user.check_password(DEFAULT_ADMIN_PASSWORD) else None
+
+
+def _ensure_demo_seller(partner, result: SeedResult) -> None:
+    """A farmer who runs the first demo shop, to try the seller center (signs in with the mobile number)."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=DEMO_SELLER_MOBILE, defaults={"first_name": "王秀英"})
+    if created:
+        user.set_password(DEMO_SELLER_PASSWORD)
+        user.save()
+        result.add("demo sellers", 1)
+    partner.users.add(user)
+    if user.check_password(DEMO_SELLER_PASSWORD):
+        result.seller_login = (DEMO_SELLER_MOBILE, DEMO_SELLER_PASSWORD, partner.name)

@@ -31,3 +31,8 @@ class Command(BaseCommand):
                     f"Admin login: {ADMIN_EMAIL} / {result.admin_password}  (username admin, dashboard at /dashboard/)"
                 )
             )
+        if result.seller_login:
+            mobile, password, shop = result.seller_login
+            self.stdout.write(
+                self.style.SUCCESS(f"Seller login: {mobile} / {password}  ({shop}, seller center at /seller/)")
+            )
