@@ -72,11 +72,13 @@ def _test_database_url() -> str:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
+def celery_worker_process(django_db_serialized_rollback, transactional_db, tmp_path):
     """A real Celery worker in its own process, on Redis, against the test database.
 
     Tasks sent while it runs go through Redis (eager mode is switched off).
     Needs PostgreSQL (a worker cannot share SQLite's in-memory test database).
+    Serialized rollback, like the browser tests: the migrations' rows (site,
+    product class) are back for the tests that follow.
     """
     import subprocess
     import sys
@@ -122,3 +124,10 @@ def celery_worker_process(transactional_db, tmp_path):
         app.conf.task_always_eager = True
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def db_sessions(settings):
+    """Pinned query budgets count the session read: keep sessions in the database even when
+    REDIS_URL puts them in Redis (where the read is not an SQL statement)."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"

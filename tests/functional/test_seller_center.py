@@ -614,6 +614,7 @@ def _warm_queries(app, url, user) -> tuple[int, object]:
     return len(queries), page
 
 
+@pytest.mark.usefixtures("db_sessions")
 def test_the_product_list_costs_the_same_queries_with_10_and_100_products(django_app, vendor_a, settings):
     # given
     settings.SELLER_CENTER_PAGE_SIZE = 100
@@ -630,6 +631,7 @@ def test_the_product_list_costs_the_same_queries_with_10_and_100_products(django
     assert with_10 == with_100 == BUDGETS["product-list"]
 
 
+@pytest.mark.usefixtures("db_sessions")
 def test_the_order_list_costs_the_same_queries_with_10_and_100_orders(django_app, vendor_a, customer, china, settings):
     # given
     settings.SELLER_CENTER_PAGE_SIZE = 100

@@ -139,6 +139,7 @@ def test_the_list_filters_by_status_and_county(django_app, admin):
     assert [o["value"] for o in everything.html.select("#id_county option")] == ["", "临县", "沁源县"]
 
 
+@pytest.mark.usefixtures("db_sessions")
 def test_the_list_costs_the_same_queries_with_5_and_60_vendors(admin):
     """Session, user, counties, count, notifications, two permission lookups (Oscar's menu), one page of vendors."""
     # given
