@@ -48,3 +48,14 @@ def test_viewing_a_product_writes_nothing_and_sets_no_history_cookie(django_app,
     assert writes == []
     assert "oscar_history" not in page.headers.get("Set-Cookie", "")
     assert ProductRecord.objects.filter(product=red_dates).count() == 0
+
+
+def test_pages_carry_a_content_security_policy(django_app, red_dates):
+    # when
+    page = django_app.get(red_dates.get_absolute_url())
+    # then
+    policy = dict(part.strip().split(" ", 1) for part in page.headers["Content-Security-Policy"].split(";"))
+    assert policy["default-src"] == "'self'"
+    assert policy["script-src"] == "'self' 'unsafe-inline'"
+    assert policy["object-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
