@@ -11,6 +11,7 @@ Oscar renders ``product.description|safe``: what a vendor types must already be 
 import html
 
 import nh3
+from django import forms
 
 ALLOWED_TAGS = frozenset({"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h3", "h4", "blockquote", "a"})
 # "*" must be given: without it nh3 (ammonia) keeps its default lang and title on every tag.
@@ -56,3 +57,12 @@ def sanitize_text(text: str) -> str:
         # Still changing after every pass: keep the last pass in escaped form, which has no tag.
         text = _text_cleaner.clean(text)
     return text.strip()
+
+
+class PlainTextField(forms.CharField):
+    """A form field for vendor-written names and short texts: tags are stripped *before*
+    validation, so a required field holding only markup is refused as empty and a
+    uniqueness check sees what will be saved."""
+
+    def to_python(self, value):
+        return sanitize_text(super().to_python(value))

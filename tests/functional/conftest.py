@@ -2,7 +2,8 @@
 
 One browser per test session; each test gets a fresh context (cookies, storage)
 the size of a phone, and a page whose screenshot and HTML are saved to
-test-artifacts/ when the test fails. The demo shop is seeded inside the test
+test-artifacts/ when the test fails (``new_page`` opens one more such context
+per actor of a journey: applicant, admin, buyer). The demo shop is seeded inside the test
 with ``transactional_db``: the live server's thread only sees committed rows.
 Those tests end by emptying every table; ``django_db_serialized_rollback``
 then puts back what migrations created (product class, attributes ...), which
@@ -61,9 +62,8 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, request):
-    """A phone-sized page (390x844, touch, zh-CN) in a fresh context; screenshot and HTML on failure."""
+def _phone_page(browser):
+    """A page in a fresh context the size of a phone (390x844, touch, zh-CN, Shanghai time)."""
     context = browser.new_context(
         viewport=PHONE,
         screen=PHONE,
@@ -73,18 +73,51 @@ def page(browser, request):
         timezone_id="Asia/Shanghai",
     )
     context.set_default_timeout(ACTION_TIMEOUT_MS)
-    page = context.new_page()
+    return context.new_page()
+
+
+def _save_artifacts_on_failure(request, page, suffix: str = "") -> None:
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        artifacts = request.config.rootpath / "test-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid) + suffix
+        page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+        (artifacts / f"{name}.html").write_text(page.content(), encoding="utf-8")
+
+
+@pytest.fixture
+def page(browser, request):
+    """A phone-sized page in a fresh context; screenshot and HTML on failure."""
+    page = _phone_page(browser)
     try:
         yield page
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            artifacts = request.config.rootpath / "test-artifacts"
-            artifacts.mkdir(exist_ok=True)
-            name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-            page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
-            (artifacts / f"{name}.html").write_text(page.content(), encoding="utf-8")
+        _save_artifacts_on_failure(request, page)
     finally:
-        context.close()
+        page.context.close()
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """Opens phone-sized pages, each in its own context: ``new_page("admin")``, one per actor of a journey.
+
+    Each actor has its own cookies (its own session); on failure every actor's
+    page is saved, suffixed with the actor's name.
+    """
+    opened = []
+
+    def open_page(actor: str):
+        page = _phone_page(browser)
+        opened.append((actor, page))
+        return page
+
+    try:
+        yield open_page
+        for actor, page in opened:
+            _save_artifacts_on_failure(request, page, suffix=f"-{actor}")
+    finally:
+        for _actor, page in opened:
+            page.context.close()
 
 
 @pytest.fixture

@@ -195,7 +195,7 @@ def test_apply_rejected_resubmit_approved_opens_the_seller_center(django_app, fa
     assert form_page.html.select_one("#rejection_reason").get_text(" ", strip=True).startswith("您的申请未通过审核。")
     assert form_page.forms["vendor_apply_form"]["contact_phone"].value == "13812345678"
     assert _status(resubmitted) == "待审核"
-    assert _messages(approved_page) == ["临县王家庄村红枣合作社 已通过审核，商家中心已开通。"]
+    assert _messages(approved_page) == ["临县王家庄村红枣合作社 已通过审核，卖家中心已开通。"]
     assert _status(status_approved) == "已通过"
     assert status_approved.html.select_one("#seller_center_link")["href"] == "/seller/"
     assert seller.status_code == 200

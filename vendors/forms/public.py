@@ -11,6 +11,7 @@ from oscar.core.loading import get_model
 
 from shop.phone import normalise_mainland_mobile
 from vendors.models import Vendor
+from vendors.sanitize import PlainTextField
 from vendors.uploads import SafeImageField
 
 Category = get_model("catalogue", "Category")
@@ -25,12 +26,12 @@ def _model_field(name: str, **kwargs) -> forms.Field:
 class VendorApplicationForm(forms.Form):
     """An application to sell. ``vendor`` is the applicant's earlier (pending or rejected) application."""
 
-    name = _model_field("name")
-    contact_name = _model_field("contact_name")
+    name = _model_field("name", form_class=PlainTextField)
+    contact_name = _model_field("contact_name", form_class=PlainTextField)
     contact_phone = _model_field("contact_phone", max_length=32, help_text=_("11 digits, e.g. 138 1234 5678"))
-    province = _model_field("province")
-    county = _model_field("county", help_text=_("e.g. 临县"))
-    village = _model_field("village", help_text=_("e.g. 王家庄村"))
+    province = _model_field("province", form_class=PlainTextField)
+    county = _model_field("county", form_class=PlainTextField, help_text=_("e.g. 临县"))
+    village = _model_field("village", form_class=PlainTextField, help_text=_("e.g. 王家庄村"))
     story = _model_field(
         "story",
         max_length=2000,
@@ -65,7 +66,7 @@ class VendorApplicationForm(forms.Form):
         return normalise_mainland_mobile(self.cleaned_data["contact_phone"])
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = self.cleaned_data["name"]
         others = Vendor.objects.filter(name=name)
         if self.vendor is not None:
             others = others.exclude(pk=self.vendor.pk)

@@ -14,6 +14,7 @@ from oscar.core.loading import get_model
 
 from shop.phone import normalise_mainland_mobile
 from vendors.models import Shipment
+from vendors.sanitize import PlainTextField
 from vendors.services import MAX_PRODUCT_IMAGES, ProductData
 from vendors.uploads import SafeImageField
 
@@ -56,7 +57,7 @@ def _photo_field(number: int) -> SafeImageField:
 class ProductForm(forms.Form):
     """A product's listing. ``free_photo_slots`` file inputs are offered (6 minus the photos it has)."""
 
-    title = forms.CharField(label=_("Product name"), max_length=120)
+    title = PlainTextField(label=_("Product name"), max_length=120)
     category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.order_by("path"))
     price = forms.DecimalField(
         label=_("Price (CNY)"),
@@ -81,12 +82,12 @@ class ProductForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    origin_province = forms.CharField(label=_("Province of origin"), max_length=20, initial="山西省")
-    origin_prefecture = forms.CharField(label=_("City of origin"), max_length=30, required=False)
-    origin_county = forms.CharField(label=_("County of origin"), max_length=30, required=False)
-    origin_village = forms.CharField(label=_("Village or town of origin"), max_length=40, required=False)
-    net_weight = forms.CharField(label=_("Net weight"), max_length=30, required=False)
-    harvest_season = forms.CharField(label=_("Harvest season"), max_length=30, required=False)
+    origin_province = PlainTextField(label=_("Province of origin"), max_length=20, initial="山西省")
+    origin_prefecture = PlainTextField(label=_("City of origin"), max_length=30, required=False)
+    origin_county = PlainTextField(label=_("County of origin"), max_length=30, required=False)
+    origin_village = PlainTextField(label=_("Village or town of origin"), max_length=40, required=False)
+    net_weight = PlainTextField(label=_("Net weight"), max_length=30, required=False)
+    harvest_season = PlainTextField(label=_("Harvest season"), max_length=30, required=False)
     shelf_life_days = forms.IntegerField(
         label=_("Shelf life (days)"),
         min_value=1,
@@ -94,7 +95,7 @@ class ProductForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    storage = forms.CharField(label=_("Storage"), max_length=60, required=False)
+    storage = PlainTextField(label=_("Storage"), max_length=60, required=False)
     geographical_indication = forms.BooleanField(label=_("Geographical indication product"), required=False)
     video_url = HttpUrlField(
         label=_("Short video link"),
@@ -223,13 +224,13 @@ class ProfileForm(forms.Form):
         max_length=5000,
         required=False,
     )
-    contact_name = forms.CharField(label=_("Contact person"), max_length=30)
+    contact_name = PlainTextField(label=_("Contact person"), max_length=30)
     contact_phone = forms.CharField(
         label=_("Mobile number"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    village = forms.CharField(label=_("Village"), max_length=40, required=False)
+    village = PlainTextField(label=_("Village"), max_length=40, required=False)
 
     def clean_contact_phone(self) -> str:
         return normalise_mainland_mobile(self.cleaned_data["contact_phone"])
