@@ -6,6 +6,7 @@ RedirectRequired to send the buyer to the gateway). We never take card data
 ourselves: Oscar's BankcardForm is not used anywhere.
 """
 
+from abc import ABC, abstractmethod
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,14 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.payment.models import Source, SourceType
 
 
-class PaymentMethod:
+class PaymentMethod(ABC):
     code: str = ""
     name = ""
     description = ""
 
+    @abstractmethod
     def take(self, *, view, order_number: str, total) -> None:
         """Record (or take) the payment for an order about to be placed."""
-        raise NotImplementedError
 
 
 class CashOnDelivery(PaymentMethod):

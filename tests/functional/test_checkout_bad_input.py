@@ -220,3 +220,19 @@ def test_a_product_sold_out_after_the_preview_is_not_ordered(django_app, dates, 
     assert Order.objects.count() == 0
     assert _baskets() == [("Open", [(TITLE, 2)])]
     assert _stock(dates) == [(left, None)]  # nothing allocated
+
+
+def test_no_checkout_page_asks_for_card_details(django_app, dates):
+    # given
+    _add_to_basket(django_app, dates, 1)
+    # when
+    preview = _checkout_to_preview(django_app)
+    payment_details = django_app.get(reverse("checkout:payment-details"))
+    method_page = payment_details.maybe_follow()
+    # then
+    assert (payment_details.status_code, payment_details.location) == (302, reverse("checkout:payment-method"))
+    inputs = {name for page in (preview, method_page) for form in page.forms.values() for name in form.fields if name}
+    assert not {name for name in inputs if any(w in name.lower() for w in ("card", "number", "ccv", "cvv", "expiry"))}
+    assert [label.get_text(strip=True) for label in method_page.html.select("#payment_method_form label")] == [
+        "货到付款"
+    ]
