@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from oscar.apps.order.exceptions import InvalidShippingEvent
@@ -53,6 +53,10 @@ class VendorStatusError(Exception):
         self.vendor = vendor
 
 
+class ShopNameTaken(Exception):
+    """Another shop got this name first (two applications at the same moment)."""
+
+
 class TooManyImages(Exception):
     pass
 
@@ -82,7 +86,10 @@ def _locked(vendor: Vendor) -> Vendor:
 
 @transaction.atomic
 def vendor_apply(*, user, data: dict, categories=(), licence=None) -> Vendor:
-    """Create a pending application (or resubmit a rejected one) for this user."""
+    """Create a pending application (or resubmit a rejected one) for this user.
+
+    Raises ShopNameTaken when another shop took the name meanwhile (the form checks it first).
+    """
     vendor = Vendor.objects.select_for_update().filter(applicant=user).order_by("-created_at").first()
     if vendor is not None and vendor.status not in (Vendor.Status.PENDING, Vendor.Status.REJECTED):
         raise VendorStatusError(vendor, "apply again")
@@ -93,9 +100,13 @@ def vendor_apply(*, user, data: dict, categories=(), licence=None) -> Vendor:
     vendor.decision_reason = ""
     if not vendor.slug:
         vendor.slug = _unique_slug(vendor.name)
+    try:
+        with transaction.atomic():
+            vendor.save()
+    except IntegrityError as clash:
+        raise ShopNameTaken(vendor.name) from clash
     if licence is not None:
-        vendor.licence.save(licence.name, licence, save=False)
-    vendor.save()
+        vendor.licence.save(licence.name, licence)
     vendor.main_categories.set(categories)
     _record(vendor, action, user)
     return vendor

@@ -329,3 +329,22 @@ def test_no_media_url_serves_the_licence(django_app, applied):
     assert response.status_code == 404
     with pytest.raises(Http404):
         serve(request, applied.licence.name, document_root=settings.MEDIA_ROOT)
+
+
+def test_two_applications_for_one_name_at_the_same_moment_give_a_message_not_an_error(farmer, categories):
+    # given: the form's check passed for both; the other application was saved first
+    services.vendor_apply(user=UserFactory(), data=dict(_FIRST_RACE, name="临县枣乡合作社"), categories=[])
+    # when / then
+    with pytest.raises(services.ShopNameTaken):
+        services.vendor_apply(user=farmer, data=dict(_FIRST_RACE, name="临县枣乡合作社"), categories=[])
+    assert Vendor.objects.filter(applicant=farmer).count() == 0
+
+
+_FIRST_RACE = {
+    "contact_name": "王大山",
+    "contact_phone": "+8613912345678",
+    "province": "山西省",
+    "county": "临县",
+    "village": "王家庄村",
+    "story": "",
+}

@@ -48,6 +48,9 @@ class ApplyView(LoginRequiredMixin, generic.FormView):
                 categories=form.cleaned_data["main_categories"],
                 licence=form.cleaned_data["licence"],
             )
+        except services.ShopNameTaken:
+            form.add_error("name", _("Another shop already has this name. Please choose another."))
+            return self.form_invalid(form)
         except services.VendorStatusError:
             messages.error(self.request, _("Your application has been decided meanwhile; see its status below."))
         else:
