@@ -7,10 +7,12 @@ edited page or a hand-made request; they are refused all the same.
 """
 
 import pytest
+from django.db.models.signals import pre_save
 from django.urls import reverse
 from oscar.apps.basket.models import Basket
 from oscar.apps.order.models import Order
 
+from shop.partner.models import StockRecord
 from tests.factories import FarmProductFactory
 
 TITLE = "临县红枣 特级"
@@ -236,3 +238,32 @@ def test_no_checkout_page_asks_for_card_details(django_app, dates):
     assert [label.get_text(strip=True) for label in method_page.html.select("#payment_method_form label")] == [
         "货到付款"
     ]
+
+
+def test_a_buyer_who_loses_the_last_units_in_a_race_gets_sold_out_and_keeps_the_basket(django_app, dates):
+    # given: 2 left and in the basket; another buyer's order takes them after this request's
+    # availability check, just before its allocation (the pre_save signal allocate() sends)
+    dates.stockrecords.update(num_in_stock=2)
+    _add_to_basket(django_app, dates, "2")
+    preview = _checkout_to_preview(django_app)
+
+    def other_buyer(sender, instance, **kwargs):
+        if instance.pk == record.pk and not taken:
+            taken.append(True)
+            StockRecord.objects.filter(pk=record.pk).update(num_allocated=2)
+
+    record, taken = dates.stockrecords.get(), []
+    pre_save.connect(other_buyer, sender=StockRecord)
+    # when
+    try:
+        page = preview.forms["place_order_form"].submit().maybe_follow()
+    finally:
+        pre_save.disconnect(other_buyer, sender=StockRecord)
+    # then
+    assert page.status_code == 200
+    assert page.html.select_one(".alert-danger").get_text(" ", strip=True).endswith(
+        f"抱歉，“{TITLE}”刚刚售罄（剩余不足 2 件）。您的购物车已保留。"
+    )
+    assert Order.objects.count() == 0
+    assert _baskets() == [("Open", [(TITLE, 2)])]
+    assert _stock(dates) == [(2, None)]  # the whole placement rolled back, the other buyer's too in this test
