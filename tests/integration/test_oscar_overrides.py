@@ -38,3 +38,11 @@ def test_the_strategy_and_search_index_are_ours():
 
     assert get_class("partner.strategy", "Selector") is strategy.Selector
     assert get_class("search.search_indexes", "ProductIndex") is search_indexes.ProductIndex
+
+
+def test_oscar_uses_our_stock_record():
+    from oscar.core.loading import get_model
+
+    from shop.partner.models import StockRecord
+
+    assert get_model("partner", "StockRecord") is StockRecord
