@@ -30,8 +30,6 @@ from vendors.models import Vendor
 
 Country = get_model("address", "Country")
 Product = get_model("catalogue", "Product")
-ProductClass = get_model("catalogue", "ProductClass")
-ProductAttribute = get_model("catalogue", "ProductAttribute")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductImage = get_model("catalogue", "ProductImage")

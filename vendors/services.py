@@ -35,13 +35,11 @@ from vendors.sanitize import sanitize_html, sanitize_text
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
-ProductClass = get_model("catalogue", "ProductClass")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductImage = get_model("catalogue", "ProductImage")
 ShippingEventType = get_model("order", "ShippingEventType")
 EventHandler = get_class("order.processing", "EventHandler")
 
-PRODUCT_CLASS_SLUG = "farm-produce"
 MAX_PRODUCT_IMAGES = 6
 
 
