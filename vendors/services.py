@@ -63,10 +63,10 @@ class ShipmentRefused(Exception):
     """A line is not the vendor's or more would be shipped than was ordered."""
 
 
-def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+def _unique_slug(name: str) -> str:
     base = oscar_slugify(name)[:60] or "shop"
     slug, n = base, 1
-    while Vendor.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    while Vendor.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -252,13 +252,13 @@ def vendor_product_update(*, vendor: Vendor, product: Product, data: ProductData
 def vendor_stock_set(*, vendor: Vendor, product: Product, available: int) -> None:
     """Set the quantity still for sale: num_in_stock = num_allocated + available, in one UPDATE.
 
-    Allocations that orders made since the form was loaded are kept.
+    Allocations that orders made since the form was loaded are kept. No re-index:
+    search results are rendered from the database, so stock shown is always current.
     """
     # Oscar leaves num_allocated NULL until the first allocation: NULL + n would be NULL.
     StockRecord.objects.filter(product=product, partner=vendor.partner).update(
         num_in_stock=Coalesce(F("num_allocated"), 0) + available
     )
-    enqueue_on_commit(tasks.reindex_product_task, product.pk)
 
 
 def _set_attributes(product: Product, attributes: dict) -> None:
@@ -300,6 +300,7 @@ def vendor_lines_ship(*, vendor: Vendor, order, quantities: dict, carrier: str, 
     ``quantities`` maps line ids to quantities. Raises ShipmentRefused for a
     line that is not the vendor's or a quantity beyond what is left to ship.
     """
+    tracking_number = sanitize_text(tracking_number)
     wanted = {int(pk): int(qty) for pk, qty in quantities.items() if int(qty) > 0}
     lines = list(order.lines.select_for_update().filter(pk__in=wanted, partner=vendor.partner))
     if not wanted or len(lines) != len(wanted):
@@ -319,7 +320,7 @@ def vendor_lines_ship(*, vendor: Vendor, order, quantities: dict, carrier: str, 
         event=event,
         vendor=vendor,
         carrier=carrier,
-        tracking_number=sanitize_text(tracking_number),
+        tracking_number=tracking_number,
         shipped_by=shipped_by,
     )
 

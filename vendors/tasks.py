@@ -35,15 +35,11 @@ def notify_vendor_event_task(event_pk: int) -> None:
 
 
 @shared_task(autoretry_for=(LockError,), retry_backoff=1, max_retries=10)
-def reindex_product_task(product_pk: int) -> None:
-    product_search_index_update(product_pk=product_pk)
-
-
-@shared_task(autoretry_for=(LockError,), retry_backoff=1, max_retries=10)
 def reindex_vendor_products_task(vendor_pk: int) -> None:
     """After a suspension or reinstatement: the search index follows the vendor's status."""
-    for product_pk in Product.objects.filter(stockrecords__partner__vendor=vendor_pk).values_list("pk", flat=True):
-        product_search_index_update(product_pk=product_pk)
+    product_search_index_update(
+        product_pks=Product.objects.filter(stockrecords__partner__vendor=vendor_pk).values_list("pk", flat=True)
+    )
 
 
 @shared_task

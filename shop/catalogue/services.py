@@ -11,19 +11,21 @@ from oscar.core.loading import get_model
 Product = get_model("catalogue", "Product")
 
 
-def product_search_index_update(*, product_pk: int) -> None:
-    """Index the product if it is browsable, remove it from the index otherwise."""
+def product_search_index_update(*, product_pks) -> None:
+    """Index those of the products that are browsable (one write), remove the others from the index."""
+    product_pks = set(product_pks)
     for alias in connections.connections_info:
         unified = connections[alias].get_unified_index()
         try:
             index = unified.get_index(Product)
         except NotHandled:
             continue
-        product = index.index_queryset(using=alias).filter(pk=product_pk).first()
-        if product is None:
-            connections[alias].get_backend().remove(f"catalogue.product.{product_pk}")
-        else:
-            index.update_object(product, using=alias)
+        backend = connections[alias].get_backend()
+        indexable = list(index.index_queryset(using=alias).filter(pk__in=product_pks))
+        if indexable:
+            backend.update(index, indexable)
+        for product_pk in product_pks - {product.pk for product in indexable}:
+            backend.remove(f"catalogue.product.{product_pk}")
 
 
 PRODUCT_CLASS_SLUG = "farm-produce"

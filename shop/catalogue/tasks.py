@@ -8,4 +8,4 @@ from shop.catalogue.services import product_search_index_update
 
 @shared_task(autoretry_for=(LockError,), retry_backoff=1, retry_backoff_max=30, max_retries=10)
 def update_product_index_task(product_pk: int) -> None:
-    product_search_index_update(product_pk=product_pk)
+    product_search_index_update(product_pks=[product_pk])
