@@ -166,7 +166,7 @@ def vendor_csv_import(*, file, imported_by, now: datetime | None = None) -> Impo
     rows = _exclude_existing(rows, report)
     if not rows:
         return report
-    slugs = _unique_values([oscar_slugify(row.name)[:60] or "shop" for row in rows], Vendor, "slug")
+    slugs = unique_vendor_slugs([row.name for row in rows])
     codes = _unique_values([f"v-{slug}" for slug in slugs], Partner, "code")
     partners = Partner.objects.bulk_create(
         [Partner(name=row.name, code=code) for row, code in zip(rows, codes, strict=True)]
@@ -317,6 +317,11 @@ def _exclude_existing(rows: list[_Row], report: ImportReport) -> list[_Row]:
         else:
             new.append(row)
     return new
+
+
+def unique_vendor_slugs(names: list[str]) -> list[str]:
+    """URL slugs (pinyin) for new shops, unique among themselves and against existing vendors."""
+    return _unique_values([oscar_slugify(name)[:60] or "shop" for name in names], Vendor, "slug")
 
 
 def _unique_values(wanted: list[str], model, field_name: str) -> list[str]:

@@ -265,11 +265,6 @@ def storefront_vendor_get(*, slug: str) -> Vendor:
         raise Http404 from missing
 
 
-def product_vendor(product) -> Vendor | None:
-    """The vendor a product belongs to (through its one stock record)."""
-    return Vendor.objects.filter(partner__stockrecords__product=product).first()
-
-
 def storefront_vendor_products(*, vendor: Vendor) -> QuerySet:
     """The vendor's browsable products for its storefront, newest first.
 

@@ -24,12 +24,12 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from oscar.apps.order.exceptions import InvalidShippingEvent
 from oscar.core.loading import get_class, get_model
-from oscar.core.utils import slugify as oscar_slugify
 
 from shop.catalogue.services import farm_produce_class
 from shop.celery_utils import enqueue_on_commit
 from vendors import tasks
 from vendors.models import Shipment, Vendor, VendorEvent
+from vendors.onboarding import unique_vendor_slugs
 from vendors.sanitize import sanitize_html, sanitize_text
 
 Partner = get_model("partner", "Partner")
@@ -63,15 +63,6 @@ class ShipmentRefused(Exception):
     """A line is not the vendor's or more would be shipped than was ordered."""
 
 
-def _unique_slug(name: str) -> str:
-    base = oscar_slugify(name)[:60] or "shop"
-    slug, n = base, 1
-    while Vendor.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def _record(vendor: Vendor, action: str, actor, reason: str = "") -> VendorEvent:
     event = VendorEvent.objects.create(vendor=vendor, action=action, actor=actor, reason=reason)
     enqueue_on_commit(tasks.notify_vendor_event_task, event.pk)
@@ -97,7 +88,7 @@ def vendor_apply(*, user, data: dict, categories=(), licence=None) -> Vendor:
     vendor.status = Vendor.Status.PENDING
     vendor.decision_reason = ""
     if not vendor.slug:
-        vendor.slug = _unique_slug(vendor.name)
+        vendor.slug = unique_vendor_slugs([vendor.name])[0]
     try:
         with transaction.atomic():
             vendor.save()
