@@ -8,6 +8,16 @@ from oscar.apps.partner import strategy as oscar_strategy
 from oscar.apps.partner.availability import Unavailable
 
 
+class UseFirstStockRecordWithVendor(oscar_strategy.UseFirstStockRecord):
+    """Loads the stock record with its partner and vendor in one query when they were
+    not prefetched (basket and checkout lines), so the vendor check costs nothing more."""
+
+    def select_stockrecord(self, product):
+        if "stockrecords" in getattr(product, "_prefetched_objects_cache", {}):
+            return super().select_stockrecord(product)
+        return product.stockrecords.select_related("partner__vendor").first()
+
+
 class VendorApprovedStockRequired(oscar_strategy.StockRequired):
     def availability_policy(self, product, stockrecord):
         vendor = getattr(stockrecord.partner, "vendor", None) if stockrecord else None
@@ -17,7 +27,7 @@ class VendorApprovedStockRequired(oscar_strategy.StockRequired):
 
 
 class Default(
-    oscar_strategy.UseFirstStockRecord, VendorApprovedStockRequired, oscar_strategy.NoTax, oscar_strategy.Structured
+    UseFirstStockRecordWithVendor, VendorApprovedStockRequired, oscar_strategy.NoTax, oscar_strategy.Structured
 ):
     pass
 

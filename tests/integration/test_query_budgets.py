@@ -93,3 +93,20 @@ def test_the_product_page_costs_the_same_queries_with_1_and_9_attributes(client,
     assert many.attribute_values.count() == 9
     assert "阴凉干燥处" in response.content.decode()
     assert with_1 == with_9 == BUDGETS["product"]
+
+
+def test_the_vendor_check_adds_no_query_to_the_basket(client, shop_settings):
+    # given: five products of five vendors in the basket
+    category = FarmCategoryFactory()
+    for product in _create_products(5, category):
+        client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+    client.get(reverse("basket:summary"))
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("basket:summary"))
+    # then: stock record, partner and vendor come in one query per product (Oscar's own lookup)
+    assert response.status_code == 200
+    assert len(response.context["basket"].all_lines()) == 5
+    tables = [q["sql"] for q in queries]
+    assert [sql for sql in tables if sql.lstrip().startswith("SELECT") and 'FROM "partner_partner"' in sql] == []
+    assert [sql for sql in tables if 'FROM "vendors_vendor"' in sql] == []
