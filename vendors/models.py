@@ -64,6 +64,12 @@ class Vendor(models.Model):
     commission_rate = models.DecimalField(
         _("Commission rate"), max_digits=5, decimal_places=4, default=_default_commission_rate
     )
+    # Each vendor ships its own parcel: a flat fee per order, free from a goods total on.
+    # Blank means the platform default (settings.VENDOR_DEFAULT_SHIPPING_FEE / _FREE_SHIPPING_FROM).
+    shipping_fee = models.DecimalField(_("Shipping fee per order"), max_digits=8, decimal_places=2, null=True, blank=True)
+    free_shipping_from = models.DecimalField(
+        _("Free shipping from (goods total)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     decision_reason = models.TextField(_("Reason"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -79,6 +85,14 @@ class Vendor(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="approved") | models.Q(partner__isnull=False),
                 name="vendor_approved_has_partner",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(shipping_fee__isnull=True) | models.Q(shipping_fee__gte=0),
+                name="vendor_shipping_fee_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(free_shipping_from__isnull=True) | models.Q(free_shipping_from__gte=0),
+                name="vendor_free_shipping_from_not_negative",
             ),
         ]
 
@@ -161,3 +175,92 @@ class Shipment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_carrier_display()} {self.tracking_number}"
+
+
+class OrderPart(models.Model):
+    """One vendor's part of an order: its lines (order lines of its partner), its parcel's
+    shipping charge and its own status. Written with the order, in the same transaction.
+
+    Money is recorded at placement: goods_total is the vendor's lines incl. tax after
+    discounts, shipping_charge what the buyer was charged for this vendor's parcel, and
+    commission_rate the vendor's rate at that moment (a later change does not rewrite it).
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting to ship")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="vendor_parts")
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="order_parts")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING, db_index=True)
+    goods_total = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping_charge = models.DecimalField(max_digits=10, decimal_places=2)
+    commission_rate = models.DecimalField(max_digits=5, decimal_places=4)
+    created_at = models.DateTimeField(auto_now_add=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "vendor"], name="orderpart_one_per_vendor"),
+            models.CheckConstraint(
+                condition=models.Q(goods_total__gte=0, shipping_charge__gte=0), name="orderpart_money_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} / {self.vendor_id}: {self.status}"
+
+    @property
+    def total(self) -> Decimal:
+        return self.goods_total + self.shipping_charge
+
+
+class Payout(models.Model):
+    """The platform paid a vendor its net earnings of one calendar month (Asia/Shanghai)."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="payouts")
+    month = models.DateField(help_text="First day of the month paid")
+    goods_total = models.DecimalField(max_digits=14, decimal_places=2)
+    shipping_total = models.DecimalField(max_digits=14, decimal_places=2)
+    commission = models.DecimalField(max_digits=14, decimal_places=2)
+    net = models.DecimalField(max_digits=14, decimal_places=2)
+    reference = models.CharField(_("Transfer reference"), max_length=64, blank=True)
+    paid_at = models.DateTimeField(auto_now_add=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-month", "vendor_id"]
+        constraints = [models.UniqueConstraint(fields=["vendor", "month"], name="payout_one_per_vendor_month")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} {self.month:%Y-%m}"
+
+
+class EarningsEntry(models.Model):
+    """The vendor's ledger: one entry per delivered order part.
+
+    net = goods_total + shipping_charge - commission; commission is on goods only,
+    rounded half-up to 0.01. booked_at decides the month it counts in.
+    """
+
+    part = models.OneToOneField(OrderPart, on_delete=models.PROTECT, related_name="earnings")
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="earnings")
+    goods_total = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping_charge = models.DecimalField(max_digits=10, decimal_places=2)
+    commission_rate = models.DecimalField(max_digits=5, decimal_places=4)
+    commission = models.DecimalField(max_digits=12, decimal_places=2)
+    net = models.DecimalField(max_digits=12, decimal_places=2)
+    booked_at = models.DateTimeField(db_index=True)
+    payout = models.ForeignKey(Payout, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+
+    class Meta:
+        ordering = ["-booked_at", "-pk"]
+        verbose_name_plural = "earnings entries"
+
+    def __str__(self) -> str:
+        return f"{self.vendor}: {self.net}"

@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "shop.shipping.apps.ShippingConfig",
     "shop.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "oscar.apps.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
-    "oscar.apps.order.apps.OrderConfig",
+    "shop.order.apps.OrderConfig",
     "shop.customer.apps.CustomerConfig",
     "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "django_tables2",
     "shop.apps.ShopConfig",
+    "shop.notifications.apps.NotificationsConfig",
     "vendors.apps.VendorsConfig",
 ]
 
@@ -262,3 +263,30 @@ LOGGING = {
 VENDOR_DEFAULT_COMMISSION_RATE = env("VENDOR_DEFAULT_COMMISSION_RATE", default="0.05")
 VENDOR_INVITATION_DAYS = env.int("VENDOR_INVITATION_DAYS", default=30)
 CHECKOUT_PAYMENT_METHODS = ["shop.checkout.payment_methods.CashOnDelivery"]
+# Per-vendor shipping: each vendor's parcel costs its own flat fee, free from a goods total on;
+# these are the platform defaults for vendors who set neither (vendors.shipping).
+VENDOR_DEFAULT_SHIPPING_FEE = env("VENDOR_DEFAULT_SHIPPING_FEE", default="8.00")
+VENDOR_DEFAULT_FREE_SHIPPING_FROM = env("VENDOR_DEFAULT_FREE_SHIPPING_FROM", default="99.00")
+# A shipped part counts as delivered (and is booked to the vendor's earnings) this many days
+# after shipping when the buyer has not confirmed receipt.
+VENDOR_AUTO_DELIVER_DAYS = env.int("VENDOR_AUTO_DELIVER_DAYS", default=10)
+
+# Notifications (shop.notifications): SMS goes through this backend; the default writes to the log.
+SMS_BACKEND = env("SMS_BACKEND", default="shop.notifications.sms.LogSmsBackend")
+# A message still pending (or stuck "sending": worker killed) this long is sent again by beat.
+NOTIFICATION_RESEND_AFTER_SECONDS = env.int("NOTIFICATION_RESEND_AFTER_SECONDS", default=120)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+CELERY_BEAT_SCHEDULE = {
+    "resend-pending-notifications": {
+        "task": "shop.notifications.tasks.resend_pending_task",
+        "schedule": 60.0,
+    },
+    "deliver-shipped-parts": {
+        "task": "vendors.tasks.auto_deliver_parts_task",
+        "schedule": 3600.0,
+    },
+    "send-back-in-stock-alerts": {
+        "task": "shop.catalogue.tasks.send_product_alerts_task",
+        "schedule": 600.0,
+    },
+}
