@@ -27,3 +27,6 @@ if REDIS_URL:
     CELERY_TASK_DEFAULT_QUEUE = f"vm-test-{TEST_RUN_ID}"
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py).
 CELERY_TASK_ALWAYS_EAGER = True
+# Parallel runs on one PostgreSQL server (several developers' sessions) each name their test database.
+if os.environ.get("VM_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["VM_TEST_DB_NAME"]}
