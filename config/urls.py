@@ -12,6 +12,9 @@ urlpatterns = [
     path("seller/", include("vendors.seller_urls")),
     path("vendors/", include("vendors.urls")),
     path("dashboard/vendors/", include("vendors.dashboard_urls")),
+    # Before Oscar's own /accounts/ URLs: a buyer cancels or confirms one vendor's part of its order.
+    path("accounts/orders/", include("vendors.customer_urls")),
+    path("dashboard/notifications/", include("shop.notifications.dashboard_urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

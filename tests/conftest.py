@@ -71,24 +71,15 @@ def _test_database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def celery_worker_process(django_db_serialized_rollback, transactional_db, tmp_path):
-    """A real Celery worker in its own process, on Redis, against the test database.
-
-    Tasks sent while it runs go through Redis (eager mode is switched off).
-    Needs PostgreSQL (a worker cannot share SQLite's in-memory test database).
-    Serialized rollback, like the browser tests: the migrations' rows (site,
-    product class) are back for the tests that follow.
-    """
+def start_celery_worker(log_path, **env):
+    """Start a Celery worker process (solo pool, this run's queue) against the test database; wait
+    until it is ready. ``env`` adds environment variables (e.g. CELERY_BROKER_URL, an e-mail
+    backend, NOTIFICATION_RESEND_AFTER_SECONDS)."""
     import subprocess
     import sys
     import time
 
-    from config.celery import app
-
-    log_path = tmp_path / "worker.log"
-    env = dict(os.environ, DATABASE_URL=_test_database_url(), DJANGO_SETTINGS_MODULE="config.settings.test")
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    environ = dict(os.environ, DATABASE_URL=_test_database_url(), DJANGO_SETTINGS_MODULE="config.settings.test", **env)
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
@@ -101,29 +92,58 @@ def celery_worker_process(django_db_serialized_rollback, transactional_db, tmp_p
                 "--pool",
                 "solo",
                 "-Q",
-                queue,
+                settings.CELERY_TASK_DEFAULT_QUEUE,
                 "--without-mingle",
                 "--without-gossip",
                 "--loglevel",
                 "INFO",
             ],
-            env=env,
+            env=environ,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+    deadline = time.monotonic() + 30
+    while "ready." not in log_path.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"Celery worker did not start:\n{log_path.read_text()}")
+        time.sleep(0.2)
+    process.log_path = log_path
+    return process
+
+
+@pytest.fixture
+def celery_workers(django_db_serialized_rollback, transactional_db, tmp_path):
+    """Start real Celery workers (``celery_workers(**env)``), each in its own process, on Redis,
+    against the test database; all stopped at the end.
+
+    Tasks sent meanwhile go through the broker (eager mode is switched off). Needs PostgreSQL
+    (a worker cannot share SQLite's in-memory test database). Serialized rollback, like the
+    browser tests: the migrations' rows (site, product class) are back for the tests that follow.
+    """
+    from config.celery import app
+
+    processes = []
+
+    def start(**env):
+        processes.append(start_celery_worker(tmp_path / f"worker-{len(processes)}.log", **env))
+        return processes[-1]
+
     app.conf.task_always_eager = False
     try:
-        deadline = time.monotonic() + 30
-        while "ready." not in log_path.read_text():
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Celery worker did not start:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        process.log_path = log_path
-        yield process
+        yield start
     finally:
         app.conf.task_always_eager = True
-        process.terminate()
-        process.wait(timeout=30)
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+
+
+@pytest.fixture
+def celery_worker_process(celery_workers):
+    """One real Celery worker on REDIS_URL (see celery_workers)."""
+    return celery_workers()
 
 
 @pytest.fixture

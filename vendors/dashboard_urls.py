@@ -8,6 +8,9 @@ app_name = "vendors_dashboard"
 urlpatterns = [
     path("", dashboard.VendorListView.as_view(), name="list"),
     path("import/", dashboard.VendorImportView.as_view(), name="import"),
+    path("payouts/", dashboard.PayoutReportView.as_view(), name="payouts"),
+    path("payouts/csv/", dashboard.PayoutCsvView.as_view(), name="payouts-csv"),
+    path("payouts/pay/", dashboard.PayoutMarkPaidView.as_view(), name="payout-pay"),
     path("<int:pk>/", dashboard.VendorDetailView.as_view(), name="detail"),
     path("<int:pk>/licence/", dashboard.VendorLicenceView.as_view(), name="licence"),
     path("<int:pk>/approve/", dashboard.VendorDecisionView.as_view(action="approve"), name="approve"),

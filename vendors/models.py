@@ -66,7 +66,9 @@ class Vendor(models.Model):
     )
     # Each vendor ships its own parcel: a flat fee per order, free from a goods total on.
     # Blank means the platform default (settings.VENDOR_DEFAULT_SHIPPING_FEE / _FREE_SHIPPING_FROM).
-    shipping_fee = models.DecimalField(_("Shipping fee per order"), max_digits=8, decimal_places=2, null=True, blank=True)
+    shipping_fee = models.DecimalField(
+        _("Shipping fee per order"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     free_shipping_from = models.DecimalField(
         _("Free shipping from (goods total)"), max_digits=10, decimal_places=2, null=True, blank=True
     )

@@ -9,6 +9,8 @@ Rules:
 - A customer's order page shows, per vendor, the vendor's parcels (carrier,
   tracking number) and what is still to ship (``customer_order_shipping_by_vendor``);
   the order itself is the customer's own (Oscar's view looks it up by user).
+- A vendor sees only its own earnings (``seller_earnings_*``), by months of Asia/Shanghai.
+- A customer acts on a vendor's part only of an order of its own (``customer_order_part_get``).
 - The public sees products only of approved vendors (``hidden_vendor_products``);
   products of a platform partner without a vendor profile stay visible.
 """
@@ -33,12 +35,13 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from vendors.models import Shipment, Vendor, VendorEvent, VendorInvitation
+from vendors.earnings import month_range
+from vendors.models import EarningsEntry, OrderPart, Shipment, Vendor, VendorEvent, VendorInvitation
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
@@ -127,7 +130,8 @@ def _shipped_quantity() -> Coalesce:
 def seller_order_list(*, vendor: Vendor) -> QuerySet:
     """Orders with at least one of the vendor's lines; each carries only those lines as ``vendor_lines``.
 
-    Each of those lines carries ``shipped_quantity`` (what the vendor's parcels hold).
+    Each of those lines carries ``shipped_quantity`` (what the vendor's parcels hold); the order carries
+    the vendor's own part (status) as ``vendor_part_list`` (empty for orders placed before parts).
     """
     own_lines = (
         Line.objects.filter(partner=vendor.partner).annotate(shipped_quantity=_shipped_quantity()).order_by("pk")
@@ -135,7 +139,10 @@ def seller_order_list(*, vendor: Vendor) -> QuerySet:
     return (
         Order.objects.filter(Exists(Line.objects.filter(order=OuterRef("pk"), partner=vendor.partner)))
         .select_related("shipping_address")
-        .prefetch_related(Prefetch("lines", queryset=own_lines, to_attr="vendor_lines"))
+        .prefetch_related(
+            Prefetch("lines", queryset=own_lines, to_attr="vendor_lines"),
+            Prefetch("vendor_parts", queryset=OrderPart.objects.filter(vendor=vendor), to_attr="vendor_part_list"),
+        )
         .order_by("-date_placed", "-pk")
     )
 
@@ -169,12 +176,17 @@ def seller_order_shipments(*, vendor: Vendor, order) -> QuerySet:
 
 
 def seller_sales_totals(*, vendor: Vendor, now: datetime | None = None) -> dict[str, Decimal]:
-    """Sum of the vendor's own lines (incl. tax) of orders placed today and this month, in Asia/Shanghai."""
+    """Sum of the vendor's own lines (incl. tax) of orders placed today and this month, in Asia/Shanghai.
+
+    A part the buyer cancelled is no sale.
+    """
     local_now = timezone.localtime(now or timezone.now(), SALES_TIME_ZONE)
     day_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     month_start = day_start.replace(day=1)
     zero = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
-    return Line.objects.filter(partner=vendor.partner, order__date_placed__gte=month_start).aggregate(
+    cancelled = OrderPart.objects.filter(order=OuterRef("order"), vendor=vendor, status=OrderPart.Status.CANCELLED)
+    lines = Line.objects.filter(partner=vendor.partner, order__date_placed__gte=month_start).exclude(Exists(cancelled))
+    return lines.aggregate(
         today=Coalesce(Sum("line_price_incl_tax", filter=Q(order__date_placed__gte=day_start)), zero),
         month=Coalesce(Sum("line_price_incl_tax"), zero),
     )
@@ -191,13 +203,18 @@ class Parcel:
 @dataclass
 class VendorShipping:
     name: str
+    part: OrderPart | None = None  # None for orders placed before parts
     parcels: list[Parcel] = field(default_factory=list)
     waiting: list[tuple[str, int]] = field(default_factory=list)  # (description, quantity not shipped yet)
 
 
 def customer_order_shipping_by_vendor(*, order) -> list[VendorShipping]:
-    """Per vendor of the order (in line order): its parcels and its lines not fully shipped yet. Three queries."""
+    """Per vendor of the order (in line order): its part, its parcels and its lines not fully shipped yet.
+
+    Four queries, whatever the number of lines and parcels.
+    """
     lines = list(order.lines.select_related("partner__vendor").prefetch_related("attributes").order_by("pk"))
+    parts = {part.vendor_id: part for part in OrderPart.objects.filter(order_id=order.pk)}
     quantities = (
         ShippingEventQuantity.objects.filter(event__order=order, event__shipment__isnull=False)
         .select_related("event__shipment")
@@ -207,7 +224,9 @@ def customer_order_shipping_by_vendor(*, order) -> list[VendorShipping]:
     for line in lines:
         vendor = getattr(line.partner, "vendor", None) if line.partner_id else None
         if line.partner_id not in groups:
-            groups[line.partner_id] = VendorShipping(name=vendor.name if vendor else line.partner_name)
+            groups[line.partner_id] = VendorShipping(
+                name=vendor.name if vendor else line.partner_name, part=parts.get(vendor.pk) if vendor else None
+            )
     parcels: dict[int, Parcel] = {}
     shipped: dict[int, int] = {}
     by_pk = {line.pk: line for line in lines}
@@ -321,4 +340,71 @@ def vendor_admin_get(*, pk: int) -> Vendor:
             .get(pk=pk)
         )
     except Vendor.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def seller_earnings_by_month(*, vendor: Vendor) -> list[dict]:
+    """The vendor's earnings per calendar month of Asia/Shanghai, newest first.
+
+    Each row: month (date, first day), count, goods_total, shipping_total, commission, net,
+    unpaid_count and paid (every entry of the month is in a payout).
+    """
+    rows = (
+        EarningsEntry.objects.filter(vendor=vendor)
+        .annotate(month=TruncMonth("booked_at", tzinfo=SALES_TIME_ZONE))
+        .values("month")
+        .annotate(
+            count=Count("pk"),
+            goods_total=Sum("goods_total"),
+            shipping_total=Sum("shipping_charge"),
+            commission_total=Sum("commission"),
+            net_total=Sum("net"),
+            unpaid_count=Count("pk", filter=Q(payout__isnull=True)),
+        )
+        .order_by("-month")
+    )
+    return [
+        {
+            "month": timezone.localtime(row["month"], SALES_TIME_ZONE).date()
+            if isinstance(row["month"], datetime)
+            else row["month"],
+            "count": row["count"],
+            "goods_total": row["goods_total"],
+            "shipping_total": row["shipping_total"],
+            "commission": row["commission_total"],
+            "net": row["net_total"],
+            "unpaid_count": row["unpaid_count"],
+            "paid": row["unpaid_count"] == 0,
+        }
+        for row in rows
+    ]
+
+
+def seller_earnings_entries(*, vendor: Vendor, month) -> QuerySet:
+    """The vendor's own ledger entries booked in ``month`` (a date, first day; Asia/Shanghai), oldest first."""
+    start, end = month_range(month)
+    return (
+        EarningsEntry.objects.filter(vendor=vendor, booked_at__gte=start, booked_at__lt=end)
+        .select_related("part__order", "payout")
+        .order_by("booked_at", "pk")
+    )
+
+
+def customer_order_part_get(*, user, number: str, pk: int) -> OrderPart:
+    """A vendor's part of one of the user's own orders; Http404 for anyone else's order (or a guest)."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return OrderPart.objects.select_related("order", "vendor").get(pk=pk, order__number=number, order__user=user)
+    except OrderPart.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def guest_order_part_get(*, order, pk: int) -> OrderPart:
+    """A vendor's part of a guest's order the guest has proven (Oscar's anon-order check); Http404 otherwise."""
+    if order is None or order.user_id is not None:
+        raise Http404
+    try:
+        return OrderPart.objects.select_related("order", "vendor").get(pk=pk, order=order)
+    except OrderPart.DoesNotExist as missing:
         raise Http404 from missing

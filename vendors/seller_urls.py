@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vendors.views import seller
+from vendors.views import earnings, seller
 
 app_name = "seller"
 urlpatterns = [
@@ -21,4 +21,6 @@ urlpatterns = [
     path("orders/", seller.OrderListView.as_view(), name="order-list"),
     path("orders/<str:number>/", seller.OrderDetailView.as_view(), name="order-detail"),
     path("profile/", seller.ProfileView.as_view(), name="profile"),
+    path("earnings/", earnings.EarningsView.as_view(), name="earnings"),
+    path("earnings/<str:month>.csv", earnings.EarningsCsvView.as_view(), name="earnings-csv"),
 ]

@@ -27,8 +27,9 @@ from oscar.core.loading import get_class, get_model
 
 from shop.catalogue.services import farm_produce_class
 from shop.celery_utils import enqueue_on_commit
-from vendors import tasks
-from vendors.models import Shipment, Vendor, VendorEvent
+from shop.notifications.services import notify_vendor_event
+from vendors import orders, tasks
+from vendors.models import OrderPart, Shipment, Vendor, VendorEvent
 from vendors.onboarding import unique_vendor_slugs
 from vendors.sanitize import sanitize_html, sanitize_text
 
@@ -65,7 +66,7 @@ class ShipmentRefused(Exception):
 
 def _record(vendor: Vendor, action: str, actor, reason: str = "") -> VendorEvent:
     event = VendorEvent.objects.create(vendor=vendor, action=action, actor=actor, reason=reason)
-    enqueue_on_commit(tasks.notify_vendor_event_task, event.pk)
+    notify_vendor_event(event=event)
     return event
 
 
@@ -167,9 +168,18 @@ def vendor_reinstate(*, vendor: Vendor, reinstated_by) -> Vendor:
 
 @transaction.atomic
 def vendor_profile_update(*, vendor: Vendor, data: dict, logo=None, banner=None) -> Vendor:
-    """Change the storefront profile (story, contact, logo, banner)."""
+    """Change the storefront profile (story, contact, logo, banner) and the shipping terms.
+
+    shipping_fee / free_shipping_from: None = the platform default; amounts must not be negative
+    (ValueError; the form refuses them first, the database's check constraint is the backstop).
+    """
     vendor = _locked(vendor)
     _apply_profile_fields(vendor, {k: v for k, v in data.items() if k != "name"})
+    for field in ("shipping_fee", "free_shipping_from"):
+        if field in data:
+            if data[field] is not None and data[field] < 0:
+                raise ValueError(f"{field} must not be negative")
+            setattr(vendor, field, data[field])
     if logo is not None:
         vendor.logo.save(logo.name, logo, save=False)
     if banner is not None:
@@ -288,11 +298,17 @@ def vendor_product_set_listed(*, vendor: Vendor, product: Product, listed: bool)
 def vendor_lines_ship(*, vendor: Vendor, order, quantities: dict, carrier: str, tracking_number: str, shipped_by):
     """Record a parcel of the vendor's lines (partial shipment allowed) and consume their stock allocations.
 
-    ``quantities`` maps line ids to quantities. Raises ShipmentRefused for a
-    line that is not the vendor's or a quantity beyond what is left to ship.
+    The buyer is told (with the tracking number) and the vendor's part of the order becomes shipped
+    once all its lines are (vendors.orders). ``quantities`` maps line ids to quantities. Raises
+    ShipmentRefused for a line that is not the vendor's, a quantity beyond what is left to ship,
+    or a part that is cancelled (or already shipped in full).
     """
     tracking_number = sanitize_text(tracking_number)
     wanted = {int(pk): int(qty) for pk, qty in quantities.items() if int(qty) > 0}
+    # The part's lock orders this shipment against a cancellation or another parcel of the same part.
+    part = orders.order_part_locked(order=order, vendor=vendor)
+    if part is not None and part.status != OrderPart.Status.WAITING:
+        raise ShipmentRefused
     lines = list(order.lines.select_for_update().filter(pk__in=wanted, partner=vendor.partner))
     if not wanted or len(lines) != len(wanted):
         raise ShipmentRefused
@@ -307,13 +323,15 @@ def vendor_lines_ship(*, vendor: Vendor, order, quantities: dict, carrier: str, 
     except InvalidShippingEvent as refused:
         raise ShipmentRefused from refused
     handler.consume_stock_allocations(order, lines, line_quantities)
-    return Shipment.objects.create(
+    shipment = Shipment.objects.create(
         event=event,
         vendor=vendor,
         carrier=carrier,
         tracking_number=tracking_number,
         shipped_by=shipped_by,
     )
+    orders.order_part_shipment_recorded(part=part, shipment=shipment)
+    return shipment
 
 
 @transaction.atomic

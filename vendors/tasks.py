@@ -3,10 +3,6 @@
 import logging
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
 from oscar.core.loading import get_model
 from whoosh.index import LockError
 
@@ -15,23 +11,6 @@ from shop.catalogue.services import product_search_index_update
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
 logger = logging.getLogger(__name__)
-
-
-@shared_task(autoretry_for=(Exception,), retry_backoff=2, max_retries=5)
-def notify_vendor_event_task(event_pk: int) -> None:
-    """Tell the vendor's contact about a decision on its shop (approved, rejected, suspended, reinstated)."""
-    from vendors.models import VendorEvent
-
-    event = VendorEvent.objects.select_related("vendor__applicant").filter(pk=event_pk).first()
-    if event is None or event.action not in ("approved", "rejected", "suspended", "reinstated"):
-        return
-    user = event.vendor.applicant
-    if user is None or not user.email:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("vendors/email/event_subject.txt", {"event": event}).strip()
-        body = render_to_string("vendors/email/event_body.txt", {"event": event})
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
 @shared_task(autoretry_for=(LockError,), retry_backoff=1, max_retries=10)
@@ -54,3 +33,11 @@ def generate_thumbnails_task(image_pk: int) -> None:
         generate_thumbnails(image.original)
     except ThumbnailNotGenerated:
         logger.warning("thumbnails of product image %s not generated ahead of time", image_pk, exc_info=True)
+
+
+@shared_task
+def auto_deliver_parts_task() -> int:
+    """Beat, hourly: parts shipped more than VENDOR_AUTO_DELIVER_DAYS ago count as delivered (earnings booked)."""
+    from vendors.orders import order_parts_auto_deliver
+
+    return order_parts_auto_deliver()

@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "shop.partner.apps.PartnerConfig",
-    "oscar.apps.basket.apps.BasketConfig",
+    "shop.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "shop.order.apps.OrderConfig",
@@ -182,6 +182,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A dead or hung broker must not hold a checkout: publishing a task gives up within about 1-2 s
+# (connect 1 s, one quick retry, reads 2 s) and the outbox row stays pending for the sweep
+# (shop.notifications.tasks.resend_pending_task). Workers reconnect on their own.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 # Mail: console unless EMAIL_URL says otherwise (e.g. smtp+tls://user:pass@host:587).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -233,7 +239,18 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "url_name": "vendors_dashboard:import",
                 "access_fn": lambda user, *args: user.is_active and user.is_staff,
             },
+            {
+                "label": _("Payouts"),
+                "url_name": "vendors_dashboard:payouts",
+                "access_fn": lambda user, *args: user.is_active and user.is_staff,
+            },
         ],
+    },
+    {
+        "label": _("Notifications"),
+        "icon": "fas fa-envelope",
+        "url_name": "notifications_dashboard:list",
+        "access_fn": lambda user, *args: user.is_active and user.is_staff,
     },
 ]
 OSCAR_SEARCH_FACETS = {"fields": {}, "queries": {}}
@@ -270,6 +287,9 @@ VENDOR_DEFAULT_FREE_SHIPPING_FROM = env("VENDOR_DEFAULT_FREE_SHIPPING_FROM", def
 # A shipped part counts as delivered (and is booked to the vendor's earnings) this many days
 # after shipping when the buyer has not confirmed receipt.
 VENDOR_AUTO_DELIVER_DAYS = env.int("VENDOR_AUTO_DELIVER_DAYS", default=10)
+# An order's overall status is a code derived from its vendors' parts (vendors.orders.OrderStatus);
+# a new order starts "waiting" (待发货).
+OSCAR_INITIAL_ORDER_STATUS = "waiting"
 
 # Notifications (shop.notifications): SMS goes through this backend; the default writes to the log.
 SMS_BACKEND = env("SMS_BACKEND", default="shop.notifications.sms.LogSmsBackend")

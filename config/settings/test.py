@@ -10,7 +10,8 @@ SECRET_KEY = "test-secret-key"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A test's Celery worker (another process) delivers to a backend the test can read (tests/notification_backends.py).
+EMAIL_BACKEND = os.environ.get("VM_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 # One id per test run, inherited by the Celery worker a test starts, so both
 # share the search index folder, the cache prefix and the task queue.

@@ -1,13 +1,33 @@
-"""Checkout views: overrides Oscar's payment steps.
+"""Checkout views: overrides Oscar's shipping-address and payment steps.
+
+- ShippingAddressView: with one shipping method (shop/shipping: each vendor's
+  parcel at its own charge) there is nothing to choose; the method is set here
+  and the buyer goes straight to payment, saving Oscar's redirect through the
+  method page (a whole basket load).
 
 - PaymentMethodView: Oscar skips it; we let the buyer choose a payment method
   (cash on delivery to start with, see payment_methods.py) and store the
   choice in the checkout session.
 - PaymentDetailsView: no card form ever; the preview requires a chosen method
-  and placing the order records the payment through that method.
+  and placing the order records the payment through that method. Placing an
+  order is made safe for a marketplace (OSCAR_PITFALLS 6, 7):
+  - the total charged is the total shown: the preview posts the grand total it
+    showed; a different recomputed total re-renders the preview instead;
+  - freezing the basket is a conditional transition (open -> frozen), so a
+    second submit of the same basket (double click, two tabs, a replayed POST)
+    places no second order and gets a message instead;
+  - the order and the submitted basket are written in one transaction, and a
+    basket an order was placed from is never thawed again;
+  - no mail is sent in the request: the order's outbox rows (written in
+    place_order, shop.order.utils) are sent by Celery after commit.
 """
 
+import logging
+from decimal import Decimal, InvalidOperation
+
 from django import forms
+from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -15,8 +35,33 @@ from django.views import generic
 from oscar.apps.checkout import exceptions
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.session import CheckoutSessionMixin
+from oscar.apps.shipping.methods import NoShippingRequired
+from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency
 
 from shop.checkout.payment_methods import available_payment_methods, payment_method_by_code
+from shop.partner.models import SoldOut
+from shop.shipping.methods import PerVendorShipping
+
+Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
+
+logger = logging.getLogger("oscar.checkout")
+
+ALREADY_SUBMITTED = _("This order has already been submitted. Please do not submit it twice.")
+
+
+class BasketAlreadySubmitted(Exception):
+    """The basket is no longer open: another submit of it is running or has placed the order."""
+
+
+class ShippingAddressView(oscar_views.ShippingAddressView):
+    success_url = reverse_lazy("checkout:payment-method")
+
+    def get_success_url(self):
+        method = PerVendorShipping() if self.request.basket.is_shipping_required() else NoShippingRequired()
+        self.checkout_session.use_shipping_method(method.code)
+        return super().get_success_url()
 
 
 class PaymentMethodForm(forms.Form):
@@ -47,6 +92,40 @@ class PaymentMethodView(CheckoutSessionMixin, generic.FormView):
 
 
 class PaymentDetailsView(oscar_views.PaymentDetailsView):
+    def get_pre_conditions(self, request):
+        return ["check_order_is_not_already_placed", *super().get_pre_conditions(request)]
+
+    def check_order_is_not_already_placed(self, request):
+        """A place-order POST replayed after its order was placed (back button, resent form): say so.
+
+        Only the order this session placed is looked at, and only when the posted basket is the one it
+        was placed from; otherwise Oscar's "your basket is empty" pre-condition applies.
+        """
+        if not (request.method == "POST" and request.POST.get("action") == "place_order"):
+            return
+        order_id, basket_id = request.session.get("checkout_order_id"), request.POST.get("basket_id", "")
+        if order_id and basket_id.isdigit() and Order.objects.filter(pk=order_id, basket_id=basket_id).exists():
+            raise exceptions.FailedPreCondition(url=reverse("checkout:thank-you"), message=ALREADY_SUBMITTED)
+
+    def check_basket_is_not_empty(self, request):
+        """Oscar's check, after loading the lines (needed anyway): their count then costs no COUNT query."""
+        list(request.basket.all_lines())
+        super().check_basket_is_not_empty(request)
+
+    def check_basket_is_valid(self, request):
+        """Oscar's check, on each line's purchase info (loaded once per request and used again to place
+        the order) instead of a second stock-record lookup per line."""
+        problems = []
+        for line in request.basket.all_lines():
+            is_permitted, reason = line.purchase_info.availability.is_purchase_permitted(line.quantity)
+            if not is_permitted:
+                problems.append(
+                    _("'%(title)s' is no longer available to buy (%(reason)s). Please adjust your basket to continue")
+                    % {"title": line.product.get_title(), "reason": reason}
+                )
+        if problems:
+            raise exceptions.FailedPreCondition(url=reverse("basket:summary"), messages=problems)
+
     def get(self, request, *args, **kwargs):
         if not self.preview:
             # No card details are ever entered here: choose a method instead.
@@ -68,3 +147,111 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
     def handle_payment(self, order_number, total, **kwargs):
         method = payment_method_by_code(self.checkout_session.payment_method())
         method.take(view=self, order_number=order_number, total=total)
+
+    def handle_place_order_submission(self, request):
+        """Place the order only when its total is the one the preview showed (posted as ``order_total``)."""
+        submission = self.build_submission()
+        total = submission["order_total"].incl_tax
+        try:
+            shown = Decimal(request.POST.get("order_total", ""))
+        except InvalidOperation:
+            shown = None
+        if shown != total:
+            message = _(
+                "The order total changed since the preview (a price or a shop's shipping fee changed): it is now "
+                "%(total)s. Nothing was ordered; please check the order below and place it again."
+            ) % {"total": currency(total, submission["basket"].currency)}
+            return self.render_preview(request, error=message)
+        return self.submit(**submission)
+
+    def submit(self, user, basket, *args, **kwargs):
+        """Oscar's submit, after freezing the basket here first.
+
+        Freezing first (before Oscar writes the order number into the session) lets a second submit of
+        the same basket stop without changing anything, not even the session the first submit writes.
+        """
+        try:
+            self.freeze_basket(basket)
+        except BasketAlreadySubmitted:
+            return self.handle_repeated_submission(basket)
+        return super().submit(user, basket, *args, **kwargs)
+
+    def freeze_basket(self, basket):
+        """Open -> frozen as one conditional UPDATE; raises BasketAlreadySubmitted when it was not open.
+
+        Oscar's submit calls this again after submit() froze the basket: that call changes nothing.
+        """
+        if getattr(self, "_frozen_basket_id", None) == basket.pk:
+            return
+        if not Basket.objects.filter(pk=basket.pk, status=Basket.OPEN).update(status=Basket.FROZEN):
+            raise BasketAlreadySubmitted
+        basket.status = Basket.FROZEN
+        self._frozen_basket_id = basket.pk
+
+    def handle_repeated_submission(self, basket):
+        """The same basket was submitted twice: show its order (placed by the other submit) or the basket."""
+        logger.info("Basket #%d submitted again while not open: no second order", basket.pk)
+        messages.warning(self.request, ALREADY_SUBMITTED)
+        order = Order.objects.filter(basket_id=basket.pk).first()
+        if order is None:  # the other submit is still placing it (or failed and thaws the basket)
+            return redirect("basket:summary")
+        self.checkout_session.flush()
+        self.request.session["checkout_order_id"] = order.pk
+        return redirect("checkout:thank-you")
+
+    def handle_order_placement(
+        self,
+        order_number,
+        user,
+        basket,
+        shipping_address,
+        shipping_method,
+        shipping_charge,
+        billing_address,
+        order_total,
+        surcharges=None,
+        **kwargs,
+    ):
+        """Oscar's, with the order and the submitted basket written in one transaction.
+
+        A buyer who lost the last unit is an expected answer in a flash sale, not an error: logged at
+        INFO (Oscar logs every UnableToPlaceOrder as an ERROR with a traceback) and shown "sold out".
+        A failure after that commit (handle_successful_order) still shows the order placed, never an
+        error that invites a second order.
+        """
+        try:
+            with transaction.atomic():
+                order = self.place_order(
+                    order_number=order_number,
+                    user=user,
+                    basket=basket,
+                    shipping_address=shipping_address,
+                    shipping_method=shipping_method,
+                    shipping_charge=shipping_charge,
+                    order_total=order_total,
+                    billing_address=billing_address,
+                    surcharges=surcharges,
+                    **kwargs,
+                )
+                basket.submit()
+        except SoldOut as sold_out:
+            logger.info("Order #%s: not placed, sold out (%s)", order_number, sold_out)
+            self.restore_frozen_basket()
+            return self.render_preview(self.request, error=str(sold_out))
+        try:
+            return self.handle_successful_order(order)
+        except Exception:
+            logger.exception("Order #%s: placed, but a step after it failed", order.number)
+            self.checkout_session.flush()
+            self.request.session["checkout_order_id"] = order.pk
+            return redirect("checkout:thank-you")
+
+    def send_order_placed_email(self, order):
+        """Nothing: the confirmation's outbox rows written in place_order are sent by Celery after commit."""
+
+    def restore_frozen_basket(self):
+        """Oscar's, except that a basket an order was placed from is never thawed (OSCAR_PITFALLS 6)."""
+        basket_id = self.checkout_session.get_submitted_basket_id()
+        if basket_id and Order.objects.filter(basket_id=basket_id).exists():
+            return
+        super().restore_frozen_basket()

@@ -2,4 +2,4 @@ import oscar.apps.customer.apps as apps
 
 
 class CustomerConfig(apps.CustomerConfig):
-    name = 'shop.customer'
+    name = "shop.customer"

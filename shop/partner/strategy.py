@@ -17,6 +17,13 @@ class UseFirstStockRecordWithVendor(oscar_strategy.UseFirstStockRecord):
             return super().select_stockrecord(product)
         return product.stockrecords.select_related("partner__vendor").first()
 
+    def fetch_for_line(self, line, stockrecord=None):
+        """A basket line already holds its stock record (loaded with partner and vendor by
+        shop/basket/models.py); Oscar's default looks it up again for every line on every page."""
+        if stockrecord is None and line.stockrecord_id is not None and not line.product.is_parent:
+            stockrecord = line.stockrecord
+        return self.fetch_for_product(line.product, stockrecord)
+
 
 class VendorApprovedStockRequired(oscar_strategy.StockRequired):
     def availability_policy(self, product, stockrecord):

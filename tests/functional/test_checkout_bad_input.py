@@ -9,9 +9,9 @@ edited page or a hand-made request; they are refused all the same.
 import pytest
 from django.db.models.signals import pre_save
 from django.urls import reverse
-from oscar.apps.basket.models import Basket
-from oscar.apps.order.models import Order
 
+from shop.basket.models import Basket
+from shop.order.models import Order
 from shop.partner.models import StockRecord
 from tests.factories import FarmProductFactory
 
@@ -261,8 +261,10 @@ def test_a_buyer_who_loses_the_last_units_in_a_race_gets_sold_out_and_keeps_the_
         pre_save.disconnect(other_buyer, sender=StockRecord)
     # then
     assert page.status_code == 200
-    assert page.html.select_one(".alert-danger").get_text(" ", strip=True).endswith(
-        f"抱歉，“{TITLE}”刚刚售罄（剩余不足 2 件）。您的购物车已保留。"
+    assert (
+        page.html.select_one(".alert-danger")
+        .get_text(" ", strip=True)
+        .endswith(f"抱歉，“{TITLE}”刚刚售罄（剩余不足 2 件）。您的购物车已保留。")
     )
     assert Order.objects.count() == 0
     assert _baskets() == [("Open", [(TITLE, 2)])]

@@ -229,7 +229,7 @@ def test_hostile_vendor_text_is_sanitised_on_save_and_reaches_no_page(
     # ... and none of it runs
     assert {name: executable_parts(page.text) for name, page in pages.items()} == dict.fromkeys(pages, [])
     # ... while the description's formatting survives
-    assert f"<div class=\"product-description\">{EDITED_DESCRIPTION}{html_left}</div>" in pages["product page"].text
+    assert f'<div class="product-description">{EDITED_DESCRIPTION}{html_left}</div>' in pages["product page"].text
     assert f'<section class="vendor-story mb-3" id="vendor_story">{PROFILE_STORY}{html_left}</section>' in (
         pages["storefront"].text
     )

@@ -63,6 +63,7 @@ def test_the_dashboard_menu_has_a_vendors_entry_for_staff(django_app, admin):
     assert [(a.get_text(strip=True), a["href"]) for a in menu.select(".dropdown-item")] == [
         ("商家", "/dashboard/vendors/"),
         ("按县批量导入商家（CSV）", "/dashboard/vendors/import/"),
+        ("商家结算", "/dashboard/vendors/payouts/"),
     ]
 
 
@@ -96,7 +97,7 @@ def test_nobody_but_staff_reaches_any_vendor_dashboard_page(db, pending, who):
             data = {"reject-reason": "x", "suspend-reason": "x", "commission_rate": "0.5"} if method == "post" else {}
             responses[(method, url)] = getattr(client, method)(url, data)
     # then
-    assert len(urls) == 10
+    assert len(urls) == 13
     if who == "anonymous":
         assert {key: (r.status_code, r["Location"]) for key, r in responses.items()} == {
             (method, url): (302, f"/accounts/login/?next={url}") for method, url in responses

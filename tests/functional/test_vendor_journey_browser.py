@@ -218,7 +218,8 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
         (QUINOA, partner, 1),
         (RED_DATES, red_dates.partner, 1),
     ]
-    assert order.total_incl_tax == Decimal("36.00") + red_dates.price
+    # two parcels, each at the platform's default fee (both vendors' goods are under its free-shipping amount)
+    assert order.total_incl_tax == Decimal("36.00") + red_dates.price + 2 * Decimal("8.00")
     assert [s.source_type.name for s in order.sources.all()] == ["货到付款"]
     stock.refresh_from_db()
     assert (stock.num_in_stock, stock.num_allocated) == (50, 1)

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from tests.factories import FarmCategoryFactory, FarmProductFactory
 
-BUDGETS = {"catalogue": 15, "category": 16, "product": 16}
+BUDGETS = {"catalogue": 13, "category": 14, "product": 14}
 ORIGIN = {"origin_province": "山西省", "origin_county": "临县", "net_weight": "1kg"}
 NINE_ATTRIBUTES = {
     **ORIGIN,

@@ -8,6 +8,8 @@ issue names: another vendor's product, stock, photo and order line.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import get_resolver, reverse
@@ -16,8 +18,9 @@ from oscar.test.factories import UserFactory
 
 from tests.factories import FarmCategoryFactory, FarmProductImageFactory
 from tests.functional.test_seller_center import jpeg_bytes, make_order, make_product, make_vendor
+from tests.integration.test_earnings import book
 from vendors import services
-from vendors.models import Shipment, Vendor
+from vendors.models import EarningsEntry, OrderPart, Payout, Shipment, Vendor
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -43,6 +46,8 @@ class World:
     mixed_order: object  # one line of each vendor
     b_line: object  # vendor B's line of the mixed order
     category: object
+    a_month: str  # a month with earnings of vendor A (and B)
+    b_month: str  # a month with earnings of vendor B only
 
 
 @pytest.fixture
@@ -55,6 +60,10 @@ def world(db, china) -> World:
     FarmProductImageFactory(product=b_product, display_order=1)
     buyer = UserFactory()
     mixed_order = make_order(buyer, [(a_product, 1), (b_product, 2)], china=china)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    book(vendor_a, china=china, at=datetime(2025, 2, 10, tzinfo=shanghai))
+    book(vendor_b, china=china, at=datetime(2025, 2, 11, tzinfo=shanghai))
+    book(vendor_b, china=china, at=datetime(2025, 1, 31, 23, 59, tzinfo=shanghai))
     return World(
         vendor_a=vendor_a,
         user_a=user_a,
@@ -69,6 +78,8 @@ def world(db, china) -> World:
         mixed_order=mixed_order,
         b_line=mixed_order.lines.get(product=b_product),
         category=FarmCategoryFactory(name="党参"),
+        a_month="2025-02",
+        b_month="2025-01",
     )
 
 
@@ -77,11 +88,13 @@ FOREIGN = {
     "pk": lambda w: w.b_product.pk,
     "image_pk": lambda w: w.b_image.pk,
     "number": lambda w: w.b_order.number,
+    "month": lambda w: w.b_month,
 }
 OWN = {
     "pk": lambda w: w.a_product.pk,
     "image_pk": lambda w: w.a_image.pk,
     "number": lambda w: w.a_order.number,
+    "month": lambda w: w.a_month,
 }
 
 
@@ -130,6 +143,9 @@ def snapshot_of_vendor_b(w: World) -> dict:
         "lines": list(Line.objects.filter(partner=partner).order_by("pk").values()),
         "shipping_events": list(ShippingEvent.objects.order_by("pk").values()),
         "shipments": list(Shipment.objects.order_by("pk").values()),
+        "order_parts": list(OrderPart.objects.filter(vendor=w.vendor_b).order_by("pk").values()),
+        "earnings": list(EarningsEntry.objects.filter(vendor=w.vendor_b).order_by("pk").values()),
+        "payouts": list(Payout.objects.filter(vendor=w.vendor_b).order_by("pk").values()),
     }
 
 
@@ -292,3 +308,16 @@ def test_the_shipping_service_refuses_another_vendors_line(world):
         )
     # then
     assert snapshot_of_vendor_b(world) == before
+
+
+def test_another_vendors_earnings_are_neither_listed_nor_downloaded(world, django_app):
+    """January 2025 has earnings of vendor B only; February of both."""
+    # when
+    months = django_app.get("/seller/earnings/", user=world.user_a)
+    theirs = django_app.get(f"/seller/earnings/{world.b_month}.csv", user=world.user_a, expect_errors=True)
+    shared = django_app.get(f"/seller/earnings/{world.a_month}.csv", user=world.user_a)
+    # then
+    assert [row["data-month"] for row in months.html.select(".earnings-month")] == ["2025-02"]
+    assert theirs.status_code == 404
+    own_orders = set(EarningsEntry.objects.filter(vendor=world.vendor_a).values_list("part__order__number", flat=True))
+    assert [line.split(",")[0] for line in shared.body.decode("utf-8-sig").splitlines()[1:]] == sorted(own_orders)

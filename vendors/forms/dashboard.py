@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from vendors.earnings import month_parse
 from vendors.models import Vendor
 
 # Oscar's catalogue translates a bare "Approved" / "Rejected" for reviews (同意 / 拒绝); a shop's status
@@ -58,3 +59,20 @@ class VendorImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+
+class PayoutForm(forms.Form):
+    """Mark one vendor's month paid, with the bank transfer's reference if there is one."""
+
+    vendor = forms.IntegerField(widget=forms.HiddenInput)
+    month = forms.CharField(widget=forms.HiddenInput)
+    reference = forms.CharField(label=_("Transfer reference"), max_length=64, required=False)
+
+    def clean_month(self):
+        try:
+            return month_parse(self.cleaned_data["month"])
+        except ValueError as bad:
+            raise forms.ValidationError(_("Not a month: please use the form YYYY-MM.")) from bad
+
+    def errors_text(self) -> str:
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)

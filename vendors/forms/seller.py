@@ -7,6 +7,7 @@ ownership are the services' and selectors' business.
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,8 @@ from vendors.uploads import SafeImageField
 Category = get_model("catalogue", "Category")
 
 MAX_PRICE = Decimal("99999.99")
+MAX_SHIPPING_FEE = Decimal("200.00")
+MAX_FREE_SHIPPING_FROM = Decimal("10000.00")
 MAX_QUANTITY = 100_000
 TEXT_ATTRIBUTES = (
     "origin_province",
@@ -212,8 +215,21 @@ class ShipForm(forms.Form):
         }
 
 
+def _money_field(*, label, maximum: Decimal, error) -> forms.DecimalField:
+    """An optional amount in yuan from 0 to ``maximum``; blank means the platform default."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal("0"),
+        max_value=maximum,
+        decimal_places=2,
+        error_messages={"min_value": error, "max_value": error, "invalid": error},
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
+    )
+
+
 class ProfileForm(forms.Form):
-    """What the storefront shows: logo, banner, story, contact and village."""
+    """What the storefront shows (logo, banner, story, contact, village) and the shop's shipping terms."""
 
     logo = SafeImageField(label=_("Logo"), required=False)
     banner = SafeImageField(label=_("Banner"), required=False)
@@ -231,9 +247,31 @@ class ProfileForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     village = PlainTextField(label=_("Village"), max_length=40, required=False)
+    shipping_fee = _money_field(
+        label=_("Shipping fee per order (yuan)"),
+        maximum=MAX_SHIPPING_FEE,
+        error=_("Enter a shipping fee from 0 to %(max)s yuan, or leave it blank.") % {"max": MAX_SHIPPING_FEE},
+    )
+    free_shipping_from = _money_field(
+        label=_("Free shipping from a goods total of (yuan)"),
+        maximum=MAX_FREE_SHIPPING_FROM,
+        error=_("Enter an amount from 0 to %(max)s yuan, or leave it blank.") % {"max": MAX_FREE_SHIPPING_FROM},
+    )
+
+    FIELDS = ("story", "contact_name", "contact_phone", "village", "shipping_fee", "free_shipping_from")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shipping_fee"].help_text = _(
+            "Leave blank for the platform default (%(fee)s yuan). 0 means you always ship free."
+        ) % {"fee": settings.VENDOR_DEFAULT_SHIPPING_FEE}
+        self.fields["free_shipping_from"].help_text = _(
+            "An order of your goods from this total on ships free. "
+            "Leave blank for the platform default (%(amount)s yuan)."
+        ) % {"amount": settings.VENDOR_DEFAULT_FREE_SHIPPING_FROM}
 
     def clean_contact_phone(self) -> str:
         return normalise_mainland_mobile(self.cleaned_data["contact_phone"])
 
     def profile_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ("story", "contact_name", "contact_phone", "village")}
+        return {name: self.cleaned_data[name] for name in self.FIELDS}

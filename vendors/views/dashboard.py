@@ -6,21 +6,27 @@ never use Oscar's dashboard (DESIGN "Who is who"). The decisions are vendors.ser
 functions; a decision someone else made first (VendorStatusError) is a message, never a 500.
 """
 
+import csv
+import io
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.db import IntegrityError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+from oscar.templatetags.currency_filters import currency
 from oscar.views.decorators import permissions_required
 
-from vendors import onboarding, selectors, services
+from vendors import earnings, onboarding, selectors, services
 from vendors.forms.dashboard import (
     STATUS_LABELS,
     CommissionRateForm,
     DecisionReasonForm,
+    PayoutForm,
     VendorFilterForm,
     VendorImportForm,
 )
@@ -181,3 +187,95 @@ class VendorImportView(StaffOnlyMixin, generic.FormView):
         return self.render_to_response(
             self.get_context_data(form=VendorImportForm(), report=report, invitation_links=links)
         )
+
+
+def _report_month(request) -> tuple:
+    """The month asked for (?month=YYYY-MM), else the last month over; and an error for a bad one."""
+    text = request.GET.get("month") or request.POST.get("month") or ""
+    default = earnings.month_previous(earnings.month_current())
+    if not text:
+        return default, None
+    try:
+        return earnings.month_parse(text), None
+    except ValueError:
+        return default, _("“%(month)s” is not a month: please use the form YYYY-MM, e.g. 2026-03.") % {"month": text}
+
+
+class PayoutReportView(StaffOnlyMixin, generic.View):
+    """Per vendor, one month's earnings (goods, shipping, commission, net), paid or not; mark a vendor paid."""
+
+    def get(self, request):
+        month, error = _report_month(request)
+        context = {
+            "month": month,
+            "month_error": error,
+            "previous_month": earnings.month_previous(month),
+            "next_month": earnings.month_next(month),
+            "month_is_over": month < earnings.month_current(),
+            "rows": earnings.payout_report(month=month),
+        }
+        return render(request, "vendors/dashboard/payouts.html", context, status=400 if error else 200)
+
+
+class PayoutCsvView(StaffOnlyMixin, generic.View):
+    def get(self, request):
+        try:
+            month = earnings.month_parse(request.GET.get("month", ""))
+        except ValueError as bad:
+            raise Http404 from bad
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                _("Vendor"),
+                _("County"),
+                _("Parcels"),
+                _("Goods total"),
+                _("Shipping charge"),
+                _("Commission"),
+                _("Net"),
+                _("Paid out"),
+                _("Transfer reference"),
+            ]
+        )
+        for row in earnings.payout_report(month=month):
+            writer.writerow(
+                [
+                    row.vendor.name,
+                    row.vendor.county,
+                    row.count,
+                    f"{row.goods_total:.2f}",
+                    f"{row.shipping_total:.2f}",
+                    f"{row.commission:.2f}",
+                    f"{row.net:.2f}",
+                    _("Paid") if row.payout else _("Unpaid"),
+                    row.payout.reference if row.payout else "",
+                ]
+            )
+        response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="payouts-{month:%Y-%m}.csv"'
+        return response
+
+
+class PayoutMarkPaidView(StaffOnlyMixin, generic.View):
+    def post(self, request):
+        form = PayoutForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Nothing was changed: %(errors)s") % {"errors": form.errors_text()})
+            month = request.POST.get("month", "")
+            return redirect(f"{reverse('vendors_dashboard:payouts')}?month={quote(month)}")
+        vendor = selectors.vendor_admin_get(pk=form.cleaned_data["vendor"])
+        month = form.cleaned_data["month"]
+        try:
+            payout = earnings.payout_mark_paid(
+                vendor=vendor, month=month, reference=form.cleaned_data["reference"], paid_by=request.user
+            )
+        except earnings.PayoutRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                _("%(vendor)s is marked paid for %(month)s: %(net)s.")
+                % {"vendor": vendor.name, "month": f"{month:%Y-%m}", "net": currency(payout.net)},
+            )
+        return redirect(f"{reverse('vendors_dashboard:payouts')}?month={month:%Y-%m}")

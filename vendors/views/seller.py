@@ -17,7 +17,7 @@ from django.views.generic import ListView
 
 from vendors import selectors, services
 from vendors.forms.seller import ProductForm, ProfileForm, ShipForm, StockForm
-from vendors.models import Vendor
+from vendors.models import OrderPart, Vendor
 
 HOME_LIST_SIZE = 10
 DEFAULT_PAGE_SIZE = 20
@@ -207,7 +207,8 @@ class OrderDetailView(SellerRequiredMixin, View):
 
     def _page(self, order, form):
         shipments = selectors.seller_order_shipments(vendor=self.vendor, order=order)
-        return self.render("order_detail.html", {"order": order, "form": form, "shipments": shipments})
+        part = order.vendor_part_list[0] if order.vendor_part_list else None
+        return self.render("order_detail.html", {"order": order, "form": form, "shipments": shipments, "part": part})
 
     def get(self, request, number: str):
         order = selectors.seller_order_get(vendor=self.vendor, number=number)
@@ -232,13 +233,16 @@ class OrderDetailView(SellerRequiredMixin, View):
             order = selectors.seller_order_get(vendor=self.vendor, number=number)
             form = ShipForm(request.POST, lines=order.vendor_lines)
             form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "Nothing was shipped: an item is not from your shop or more would be shipped than is left. "
-                    "The page now shows what is left to ship; please check and try again."
-                ),
-            )
+            if order.vendor_part_list and order.vendor_part_list[0].status == OrderPart.Status.CANCELLED:
+                form.add_error(None, _("Nothing was shipped: the buyer cancelled your part of this order."))
+            else:
+                form.add_error(
+                    None,
+                    _(
+                        "Nothing was shipped: an item is not from your shop or more would be shipped than is left. "
+                        "The page now shows what is left to ship; please check and try again."
+                    ),
+                )
             return self._page(order, form)
         messages.success(request, _("Shipped. The buyer can now see the tracking number."))
         return redirect("seller:order-detail", number=number)
@@ -250,7 +254,7 @@ class ProfileView(SellerRequiredMixin, View):
 
     def get(self, request):
         vendor = self.vendor
-        initial = {name: getattr(vendor, name) for name in ("story", "contact_name", "contact_phone", "village")}
+        initial = {name: getattr(vendor, name) for name in ProfileForm.FIELDS}
         return self._page(ProfileForm(initial=initial))
 
     def post(self, request):

@@ -1,0 +1,222 @@
+"""The buyer's order pages: each vendor's part with its status and amount; cancel a part, confirm receipt."""
+
+import pytest
+from django.urls import reverse
+from oscar.test.factories import UserFactory
+
+from tests.functional.test_seller_center import stock_of
+from tests.integration.test_order_parts import TwoVendorOrder, make_parts, make_two_vendor_order, ship_all
+from vendors.models import EarningsEntry, OrderPart
+
+
+@pytest.fixture
+def notified(monkeypatch) -> list:
+    from shop.notifications import services as notifications
+
+    calls = []
+    monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: None)
+    monkeypatch.setattr(notifications, "notify_low_stock", lambda **kwargs: None)
+    monkeypatch.setattr(notifications, "notify_parcel_shipped", lambda *, shipment: calls.append(("shipped", shipment)))
+    monkeypatch.setattr(notifications, "notify_part_cancelled", lambda *, part: calls.append(("cancelled", part.pk)))
+    return calls
+
+
+@pytest.fixture
+def two_vendor_order(db, china, notified) -> TwoVendorOrder:
+    return make_two_vendor_order(china=china)
+
+
+def parts_on_page(page) -> list[tuple]:
+    return [
+        (
+            card.select_one(".vendor-name").text,
+            card.select_one(".part-status").text,
+            " ".join(card.select_one(".part-amount").text.split()),
+            [form["class"][1] for form in card.select("form")],
+        )
+        for card in page.html.select(".vendor-shipping")
+    ]
+
+
+def test_the_buyer_sees_each_shops_part_and_cancels_one(django_app, two_vendor_order, notified):
+    # given
+    w = two_vendor_order
+    url = f"/accounts/orders/{w.order.number}/"
+    page = django_app.get(url, user=w.buyer)
+    # when
+    cancel = next(f for f in page.forms.values() if f.action.endswith(f"/parts/{w.part_a.pk}/cancel/"))
+    after = cancel.submit().follow()
+    # then
+    assert page.html.select_one("#order-status").text == "待发货"
+    assert page.html.select_one("#amount-due strong").text == "¥384.80"
+    assert parts_on_page(page) == [
+        ("临县王家庄村农民专业合作社", "待发货", "商品总额 ¥104.80 · 运费 ¥8.00", ["part-cancel-form"]),
+        ("沁源县李家沟村家庭农场", "待发货", "商品总额 ¥264.00 · 运费 ¥8.00", ["part-cancel-form"]),
+    ]
+    assert after.request.path == url
+    assert after.html.select_one("#order-status").text == "部分取消"
+    assert after.html.select_one("#amount-due strong").text == "¥272.00"
+    assert parts_on_page(after) == [
+        ("临县王家庄村农民专业合作社", "已取消", "商品总额 ¥104.80 · 运费 ¥8.00 · 不收费", []),
+        ("沁源县李家沟村家庭农场", "待发货", "商品总额 ¥264.00 · 运费 ¥8.00", ["part-cancel-form"]),
+    ]
+    assert (stock_of(w.dates), stock_of(w.millet), stock_of(w.ginseng)) == ((10, 0), (10, 0), (10, 3))
+    assert notified == [("cancelled", w.part_a.pk)]
+
+
+def test_the_buyer_confirms_receipt_of_a_shipped_part(django_app, two_vendor_order):
+    # given
+    w = two_vendor_order
+    ship_all(w.vendor_b, w.user_b, w.order)
+    page = django_app.get(f"/accounts/orders/{w.order.number}/", user=w.buyer)
+    # when
+    confirm = next(f for f in page.forms.values() if f.action.endswith(f"/parts/{w.part_b.pk}/confirm-receipt/"))
+    after = confirm.submit().follow()
+    # then
+    assert [row[1:] for row in parts_on_page(page)] == [
+        ("待发货", "商品总额 ¥104.80 · 运费 ¥8.00", ["part-cancel-form"]),
+        ("已发货", "商品总额 ¥264.00 · 运费 ¥8.00", ["part-confirm-form"]),
+    ]
+    assert page.html.select_one("#order-status").text == "部分发货"
+    assert [row[1:] for row in parts_on_page(after)][1] == ("已送达", "商品总额 ¥264.00 · 运费 ¥8.00", [])
+    assert OrderPart.objects.get(pk=w.part_b.pk).status == "delivered"
+    assert EarningsEntry.objects.get().part_id == w.part_b.pk
+
+
+def test_the_order_list_shows_each_orders_status(django_app, two_vendor_order):
+    # given
+    w = two_vendor_order
+    ship_all(w.vendor_a, w.user_a, w.order)
+    # when
+    page = django_app.get("/accounts/orders/", user=w.buyer)
+    # then
+    assert [td.text for td in page.html.select("#order-list .order-status")] == ["部分发货"]
+
+
+def test_cancelling_a_part_that_shipped_meanwhile_is_a_message_and_changes_nothing(
+    django_app_factory, two_vendor_order, notified
+):
+    # given: the page was loaded before the vendor shipped
+    w = two_vendor_order
+    app = django_app_factory(csrf_checks=False)
+    ship_all(w.vendor_a, w.user_a, w.order)
+    notified.clear()
+    before = (list(OrderPart.objects.order_by("pk").values()), stock_of(w.dates), stock_of(w.millet))
+    # when
+    page = app.post(f"/accounts/orders/{w.order.number}/parts/{w.part_a.pk}/cancel/", user=w.buyer).follow()
+    # then
+    assert [m.text.strip() for m in page.html.select(".alert-danger .alertinner")] == [
+        "临县王家庄村农民专业合作社 已经发货（或这部分已不在待发货状态），不能再取消。"
+    ]
+    assert (list(OrderPart.objects.order_by("pk").values()), stock_of(w.dates), stock_of(w.millet)) == before
+    assert notified == []
+
+
+@pytest.mark.parametrize("action", ["cancel", "confirm-receipt"])
+def test_another_users_order_is_not_found_and_nothing_changes(django_app_factory, two_vendor_order, notified, action):
+    # given
+    w = two_vendor_order
+    app = django_app_factory(csrf_checks=False)
+    ship_all(w.vendor_b, w.user_b, w.order)
+    stranger = UserFactory()
+    before = (list(OrderPart.objects.order_by("pk").values()), stock_of(w.dates), stock_of(w.ginseng))
+    urls = [
+        f"/accounts/orders/{w.order.number}/parts/{w.part_a.pk}/{action}/",
+        f"/accounts/orders/{w.order.number}/parts/{w.part_b.pk}/{action}/",
+    ]
+    # when
+    answers = [app.post(url, user=stranger, expect_errors=True).status_code for url in urls]
+    answers += [app.get(url, user=stranger, expect_errors=True).status_code for url in urls]
+    # then
+    assert answers == [404, 404, 404, 404]
+    assert (list(OrderPart.objects.order_by("pk").values()), stock_of(w.dates), stock_of(w.ginseng)) == before
+    assert EarningsEntry.objects.count() == 0
+
+
+def test_a_part_id_of_another_order_in_the_url_is_not_found(django_app_factory, two_vendor_order, china):
+    """The buyer's own order number with a part of someone else's order."""
+    # given
+    from tests.functional.test_seller_center import make_order
+
+    w = two_vendor_order
+    app = django_app_factory(csrf_checks=False)
+    other_order = make_order(UserFactory(), [(w.dates, 1)], china=china)
+    other_part = make_parts(other_order)[w.vendor_a.pk]
+    # when
+    response = app.post(
+        f"/accounts/orders/{w.order.number}/parts/{other_part.pk}/cancel/", user=w.buyer, expect_errors=True
+    )
+    # then
+    assert response.status_code == 404
+    assert OrderPart.objects.get(pk=other_part.pk).status == "waiting"
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(django_app_factory, two_vendor_order):
+    # given
+    w = two_vendor_order
+    app = django_app_factory(csrf_checks=False)
+    url = f"/accounts/orders/{w.order.number}/parts/{w.part_a.pk}/cancel/"
+    # when
+    response = app.post(url)
+    # then
+    assert (response.status_code, response.location) == (302, f"/accounts/login/?next={url}")
+    assert OrderPart.objects.get(pk=w.part_a.pk).status == "waiting"
+
+
+# A guest's order, through its link ---------------------------------------------------------------
+
+
+def _as_guest(order, email="guest@example.com"):
+    order.user, order.guest_email = None, email
+    order.save(update_fields=["user", "guest_email"])
+    return reverse("customer:anon-order", kwargs={"order_number": order.number, "hash": order.verification_hash()})
+
+
+def _open_guest_order(app, url, email):
+    """Oscar asks for the order's e-mail address before showing a guest's order."""
+    ask = app.get(url).follow()
+    form = next(f for f in ask.forms.values() if "email" in f.fields)
+    form["email"] = email
+    return form.submit().follow()
+
+
+def test_a_guest_cancels_a_shops_part_through_the_orders_link(django_app, two_vendor_order, notified):
+    # given
+    w = two_vendor_order
+    url = _as_guest(w.order)
+    page = _open_guest_order(django_app, url, "guest@example.com")
+    # when
+    cancel = next(f for f in page.forms.values() if f.action.endswith(f"/parts/{w.part_a.pk}/cancel/"))
+    after = cancel.submit().follow()
+    # then
+    assert page.request.path == url
+    assert page.html.select_one("#order-status").text == "待发货"
+    assert after.request.path == url
+    assert after.html.select_one("#order-status").text == "部分取消"
+    assert after.html.select_one("#amount-due strong").text == "¥272.00"
+    assert [row[1] for row in parts_on_page(after)] == ["已取消", "待发货"]
+    assert (stock_of(w.dates), stock_of(w.millet), stock_of(w.ginseng)) == ((10, 0), (10, 0), (10, 3))
+    assert notified == [("cancelled", w.part_a.pk)]
+
+
+def test_a_guests_part_cannot_be_cancelled_without_the_confirmed_e_mail_or_with_a_wrong_hash(
+    django_app_factory, two_vendor_order, notified
+):
+    # given: the right link but no e-mail confirmed in this session, and a confirmed session with a wrong hash
+    w = two_vendor_order
+    url = _as_guest(w.order)
+    stranger = django_app_factory(csrf_checks=False)
+    guest = django_app_factory(csrf_checks=False)
+    _open_guest_order(guest, url, "guest@example.com")
+    cancel = f"/accounts/orders/{w.order.number}/{w.order.verification_hash()}/parts/{w.part_a.pk}/cancel/"
+    wrong_hash = f"/accounts/orders/{w.order.number}/0:wrong/parts/{w.part_a.pk}/cancel/"
+    # when
+    answers = [
+        stranger.post(cancel, expect_errors=True).status_code,
+        guest.post(wrong_hash, expect_errors=True).status_code,
+    ]
+    # then
+    assert answers == [404, 404]
+    assert [refreshed.status for refreshed in OrderPart.objects.order_by("pk")] == ["waiting", "waiting"]
+    assert stock_of(w.dates) == (10, 2)
+    assert notified == []

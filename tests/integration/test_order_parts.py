@@ -1,0 +1,481 @@
+"""Vendors' parts of an order after placement (vendors.orders): shipped, cancelled, delivered, the order's status.
+
+The helpers at the top (an order of two vendors with its parts) are used by the earnings and the
+order-cancel tests too. Notifications are recorded, not sent (the outbox has its own tests).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from oscar.core.loading import get_model
+from oscar.test.factories import UserFactory
+
+from shop.notifications import services as notifications
+from tests.functional.test_seller_center import make_order, make_product, make_vendor, stock_of
+from vendors import orders, services
+from vendors.models import EarningsEntry, OrderPart, Shipment, Vendor
+
+Order = get_model("order", "Order")
+OrderNote = get_model("order", "OrderNote")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+# Helpers ------------------------------------------------------------------------------------------
+
+
+def make_parts(order, *, shipping: str = "8.00", rates: dict | None = None) -> dict[int, OrderPart]:
+    """The order's vendor parts as checkout writes them (kept or rewritten here with known amounts).
+
+    goods_total = the vendor's lines incl. tax; ``rates`` maps vendor pk -> commission rate (default 0.05).
+    """
+    parts = {}
+    for vendor in Vendor.objects.filter(partner__order_lines__order=order).distinct():
+        lines = order.lines.filter(partner=vendor.partner)
+        goods = sum((line.line_price_incl_tax for line in lines), Decimal("0.00"))
+        parts[vendor.pk], _created = OrderPart.objects.update_or_create(
+            order=order,
+            vendor=vendor,
+            defaults={
+                "goods_total": goods,
+                "shipping_charge": Decimal(shipping),
+                "commission_rate": Decimal((rates or {}).get(vendor.pk, "0.05")),
+                "status": OrderPart.Status.WAITING,
+            },
+        )
+    orders.order_status_refresh(order=order)
+    return parts
+
+
+def ship_all(vendor: Vendor, user, order, *, tracking: str = "SF1234567890") -> Shipment:
+    quantities = {line.pk: line.quantity for line in order.lines.filter(partner=vendor.partner)}
+    return services.vendor_lines_ship(
+        vendor=vendor, order=order, quantities=quantities, carrier="sf", tracking_number=tracking, shipped_by=user
+    )
+
+
+@dataclass
+class TwoVendorOrder:
+    order: object
+    buyer: object
+    vendor_a: Vendor
+    user_a: object
+    vendor_b: Vendor
+    user_b: object
+    dates: object  # vendor A's product, 2 ordered at 39.90 (A's goods: 104.80)
+    millet: object  # vendor A's product, 1 ordered at 25.00
+    ginseng: object  # vendor B's product, 3 ordered at 88.00
+    part_a: OrderPart
+    part_b: OrderPart
+
+
+@pytest.fixture
+def notified(monkeypatch) -> list:
+    """What the services asked the outbox to send: [(kind, object), ...] (placing the order: not recorded)."""
+    calls = []
+    monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: None)
+    monkeypatch.setattr(notifications, "notify_low_stock", lambda **kwargs: None)
+    monkeypatch.setattr(notifications, "notify_parcel_shipped", lambda *, shipment: calls.append(("shipped", shipment)))
+    monkeypatch.setattr(notifications, "notify_part_cancelled", lambda *, part: calls.append(("cancelled", part)))
+    return calls
+
+
+def make_two_vendor_order(*, china) -> TwoVendorOrder:
+    """Vendor A: 2 x 临县红枣 at 39.90 and 1 x 沁州黄小米 at 25.00; vendor B: 3 x 沁源党参 at 88.00.
+
+    10 of each in stock.
+    """
+    vendor_a, user_a = make_vendor("临县王家庄村农民专业合作社")
+    vendor_b, user_b = make_vendor("沁源县李家沟村家庭农场")
+    dates = make_product(vendor_a, title="临县红枣", price="39.90", stock=10)
+    millet = make_product(vendor_a, title="沁州黄小米", price="25.00", stock=10)
+    ginseng = make_product(vendor_b, title="沁源党参", price="88.00", stock=10)
+    buyer = UserFactory()
+    order = make_order(buyer, [(dates, 2), (millet, 1), (ginseng, 3)], china=china)
+    parts = make_parts(order)
+    return TwoVendorOrder(
+        order, buyer, vendor_a, user_a, vendor_b, user_b, dates, millet, ginseng, parts[vendor_a.pk], parts[vendor_b.pk]
+    )
+
+
+@pytest.fixture
+def two_vendor_order(db, china, notified) -> TwoVendorOrder:
+    return make_two_vendor_order(china=china)
+
+
+def refreshed(obj):
+    obj.refresh_from_db()
+    return obj
+
+
+# Shipping ------------------------------------------------------------------------------------------
+
+
+def test_shipping_all_of_a_vendors_lines_ships_its_part_and_tells_the_buyer(two_vendor_order, notified):
+    # given
+    w = two_vendor_order
+    # when
+    shipment = ship_all(w.vendor_a, w.user_a, w.order)
+    # then
+    part_a, part_b = refreshed(w.part_a), refreshed(w.part_b)
+    assert (part_a.status, part_b.status) == ("shipped", "waiting")
+    assert part_a.shipped_at is not None
+    assert refreshed(w.order).status == "partly_shipped"
+    assert notified == [("shipped", shipment)]
+
+
+def test_a_partial_parcel_leaves_the_part_waiting(two_vendor_order, notified):
+    # given
+    w = two_vendor_order
+    dates_line = w.order.lines.get(product=w.dates)
+    # when
+    shipment = services.vendor_lines_ship(
+        vendor=w.vendor_a,
+        order=w.order,
+        quantities={dates_line.pk: 2},
+        carrier="zto",
+        tracking_number="ZTO7700001",
+        shipped_by=w.user_a,
+    )
+    # then
+    assert refreshed(w.part_a).status == "waiting"
+    assert refreshed(w.part_a).shipped_at is None
+    assert refreshed(w.order).status == "waiting"
+    assert notified == [("shipped", shipment)]
+
+
+def test_the_second_parcel_that_completes_the_vendors_lines_ships_the_part(two_vendor_order):
+    # given
+    w = two_vendor_order
+    dates_line, millet_line = w.order.lines.get(product=w.dates), w.order.lines.get(product=w.millet)
+    services.vendor_lines_ship(
+        vendor=w.vendor_a,
+        order=w.order,
+        quantities={dates_line.pk: 2},
+        carrier="sf",
+        tracking_number="SF1",
+        shipped_by=w.user_a,
+    )
+    # when
+    services.vendor_lines_ship(
+        vendor=w.vendor_a,
+        order=w.order,
+        quantities={millet_line.pk: 1},
+        carrier="sf",
+        tracking_number="SF2",
+        shipped_by=w.user_a,
+    )
+    # then
+    assert refreshed(w.part_a).status == "shipped"
+
+
+def test_both_vendors_shipped_makes_the_order_shipped(two_vendor_order):
+    # given
+    w = two_vendor_order
+    # when
+    ship_all(w.vendor_a, w.user_a, w.order)
+    ship_all(w.vendor_b, w.user_b, w.order, tracking="YT1234567")
+    # then
+    assert refreshed(w.order).status == "shipped"
+
+
+def test_a_cancelled_part_cannot_be_shipped_and_nothing_changes(two_vendor_order, notified):
+    # given
+    w = two_vendor_order
+    orders.order_part_cancel(part=w.part_b, cancelled_by=w.buyer)
+    stock_before = stock_of(w.ginseng)
+    notified.clear()
+    # when
+    with pytest.raises(services.ShipmentRefused):
+        ship_all(w.vendor_b, w.user_b, w.order)
+    # then
+    assert refreshed(w.part_b).status == "cancelled"
+    assert Shipment.objects.count() == 0
+    assert w.order.shipping_events.count() == 0
+    assert stock_of(w.ginseng) == stock_before
+    assert notified == []
+
+
+# Cancelling ----------------------------------------------------------------------------------------
+
+
+def test_cancelling_a_part_releases_exactly_its_allocations_and_tells_the_vendor(two_vendor_order, notified):
+    # given
+    w = two_vendor_order
+    assert (stock_of(w.dates), stock_of(w.millet), stock_of(w.ginseng)) == ((10, 2), (10, 1), (10, 3))
+    # when
+    part = orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+    # then
+    assert (stock_of(w.dates), stock_of(w.millet), stock_of(w.ginseng)) == ((10, 0), (10, 0), (10, 3))
+    assert [line.num_allocated for line in w.order.lines.order_by("pk")] == [0, 0, 3]
+    assert refreshed(w.part_a).status == "cancelled"
+    assert refreshed(w.part_a).cancelled_at is not None
+    assert refreshed(w.part_b).status == "waiting"
+    assert refreshed(w.order).status == "partly_cancelled"
+    notes = list(w.order.notes.values_list("message", flat=True))
+    assert notes == ["临县王家庄村农民专业合作社: cancelled by the buyer"]
+    assert notified == [("cancelled", part)]
+
+
+def test_allocations_are_never_released_below_zero(two_vendor_order):
+    """Stock edited down to nothing allocated meanwhile (an admin's fix): the release stops at 0."""
+    # given
+    w = two_vendor_order
+    w.dates.stockrecords.update(num_allocated=1)
+    # when
+    orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+    # then
+    assert stock_of(w.dates) == (10, 0)
+
+
+def test_cancelling_both_parts_cancels_the_order_and_nothing_is_due(two_vendor_order):
+    # given
+    w = two_vendor_order
+    assert orders.order_amount_due(order=w.order) == Decimal("384.80")  # 104.80 + 8.00 + 264.00 + 8.00
+    # when
+    orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+    due_after_one = orders.order_amount_due(order=w.order)
+    orders.order_part_cancel(part=w.part_b, cancelled_by=w.buyer)
+    # then
+    assert due_after_one == Decimal("272.00")
+    assert orders.order_amount_due(order=w.order) == Decimal("0.00")
+    assert refreshed(w.order).status == "cancelled"
+
+
+@pytest.mark.parametrize("how", ["partly shipped", "shipped", "delivered", "cancelled"])
+def test_a_part_that_is_not_waiting_with_nothing_shipped_cannot_be_cancelled(two_vendor_order, notified, how):
+    # given
+    w = two_vendor_order
+    if how == "partly shipped":
+        line = w.order.lines.get(product=w.millet)
+        services.vendor_lines_ship(
+            vendor=w.vendor_a,
+            order=w.order,
+            quantities={line.pk: 1},
+            carrier="sf",
+            tracking_number="SF9",
+            shipped_by=w.user_a,
+        )
+    elif how in ("shipped", "delivered"):
+        ship_all(w.vendor_a, w.user_a, w.order)
+        if how == "delivered":
+            orders.order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
+    else:
+        orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+    notified.clear()
+    before = (
+        list(OrderPart.objects.order_by("pk").values()),
+        stock_of(w.dates),
+        stock_of(w.millet),
+        refreshed(w.order).status,
+        list(w.order.lines.order_by("pk").values("num_allocated", "allocation_cancelled")),
+        w.order.notes.count(),
+    )
+    # when
+    with pytest.raises(orders.PartNotCancellable):
+        orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+    # then
+    after = (
+        list(OrderPart.objects.order_by("pk").values()),
+        stock_of(w.dates),
+        stock_of(w.millet),
+        refreshed(w.order).status,
+        list(w.order.lines.order_by("pk").values("num_allocated", "allocation_cancelled")),
+        w.order.notes.count(),
+    )
+    assert after == before
+    assert notified == []
+
+
+# Delivering ----------------------------------------------------------------------------------------
+
+
+def test_confirming_receipt_delivers_the_part_and_books_one_earnings_entry(two_vendor_order):
+    # given
+    w = two_vendor_order
+    ship_all(w.vendor_a, w.user_a, w.order)
+    # when
+    part = orders.order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
+    # then
+    assert refreshed(w.part_a).status == "delivered"
+    entry = EarningsEntry.objects.get()
+    assert (entry.part_id, entry.vendor_id, entry.goods_total, entry.shipping_charge, entry.commission, entry.net) == (
+        w.part_a.pk,
+        w.vendor_a.pk,
+        Decimal("104.80"),
+        Decimal("8.00"),
+        Decimal("5.24"),
+        Decimal("107.56"),
+    )
+    assert entry.booked_at == part.delivered_at
+    assert refreshed(w.order).status == "partly_shipped"
+
+
+def test_confirming_twice_is_refused_and_books_nothing_more(two_vendor_order):
+    # given
+    w = two_vendor_order
+    ship_all(w.vendor_a, w.user_a, w.order)
+    orders.order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
+    # when
+    with pytest.raises(orders.PartNotShipped):
+        orders.order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
+    # then
+    assert EarningsEntry.objects.count() == 1
+
+
+def test_a_waiting_part_cannot_be_confirmed_delivered(two_vendor_order):
+    # given
+    w = two_vendor_order
+    # when
+    with pytest.raises(orders.PartNotShipped):
+        orders.order_part_confirm_delivered(part=w.part_b, confirmed_by=w.buyer)
+    # then
+    assert refreshed(w.part_b).status == "waiting"
+    assert EarningsEntry.objects.count() == 0
+
+
+def test_parts_shipped_more_than_the_configured_days_ago_are_delivered_automatically(two_vendor_order, settings):
+    # given
+    w = two_vendor_order
+    settings.VENDOR_AUTO_DELIVER_DAYS = 10
+    ship_all(w.vendor_a, w.user_a, w.order)
+    ship_all(w.vendor_b, w.user_b, w.order, tracking="YT7654321")
+    now = datetime(2026, 3, 20, 12, 0, tzinfo=SHANGHAI)
+    OrderPart.objects.filter(pk=w.part_a.pk).update(shipped_at=now - timedelta(days=10, seconds=1))
+    OrderPart.objects.filter(pk=w.part_b.pk).update(shipped_at=now - timedelta(days=9, hours=23))
+    # when
+    delivered = orders.order_parts_auto_deliver(now=now)
+    again = orders.order_parts_auto_deliver(now=now)
+    # then
+    assert (delivered, again) == (1, 0)
+    assert (refreshed(w.part_a).status, refreshed(w.part_b).status) == ("delivered", "shipped")
+    assert refreshed(w.part_a).delivered_at == now
+    assert list(EarningsEntry.objects.values_list("part_id", "booked_at")) == [(w.part_a.pk, now)]
+    assert refreshed(w.order).status == "shipped"
+
+
+def test_the_beat_task_delivers_due_parts(two_vendor_order, settings):
+    # given
+    from vendors.tasks import auto_deliver_parts_task
+
+    w = two_vendor_order
+    ship_all(w.vendor_a, w.user_a, w.order)
+    OrderPart.objects.filter(pk=w.part_a.pk).update(
+        shipped_at=timezone.now() - timedelta(days=settings.VENDOR_AUTO_DELIVER_DAYS, minutes=1)
+    )
+    # when
+    result = auto_deliver_parts_task.delay()
+    # then
+    assert result.get() == 1
+    assert refreshed(w.part_a).status == "delivered"
+    assert EarningsEntry.objects.filter(part=w.part_a).count() == 1
+
+
+def test_delivering_both_parts_completes_the_order(two_vendor_order):
+    # given
+    w = two_vendor_order
+    ship_all(w.vendor_a, w.user_a, w.order)
+    ship_all(w.vendor_b, w.user_b, w.order, tracking="YT1111111")
+    # when
+    orders.order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
+    orders.order_part_confirm_delivered(part=w.part_b, confirmed_by=w.buyer)
+    # then
+    assert refreshed(w.order).status == "delivered"
+    assert EarningsEntry.objects.count() == 2
+
+
+# The order's overall status ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parts", "status"),
+    [
+        ([], None),
+        (["waiting"], "waiting"),
+        (["waiting", "waiting"], "waiting"),
+        (["shipped", "waiting"], "partly_shipped"),
+        (["delivered", "waiting"], "partly_shipped"),
+        (["shipped", "shipped"], "shipped"),
+        (["delivered", "shipped"], "shipped"),
+        (["delivered", "delivered"], "delivered"),
+        (["delivered"], "delivered"),
+        (["cancelled", "waiting"], "partly_cancelled"),
+        (["cancelled", "waiting", "shipped"], "partly_shipped"),
+        (["cancelled", "shipped"], "shipped"),
+        (["cancelled", "delivered"], "delivered"),
+        (["cancelled"], "cancelled"),
+        (["cancelled", "cancelled"], "cancelled"),
+    ],
+)
+def test_the_orders_status_follows_from_its_parts(parts, status):
+    # when
+    derived = orders.order_status_derive(parts)
+    # then
+    assert derived == status
+
+
+def test_every_order_status_has_a_chinese_label():
+    # given
+    from django.utils import translation
+
+    # when
+    with translation.override("zh-hans"):
+        labels = {code: str(label) for code, label in orders.ORDER_STATUS_LABELS.items()}
+    # then
+    assert labels == {
+        "waiting": "待发货",
+        "partly_shipped": "部分发货",
+        "shipped": "已发货",
+        "delivered": "已完成",
+        "partly_cancelled": "部分取消",
+        "cancelled": "已取消",
+    }
+
+
+def test_an_order_placed_before_parts_keeps_its_status_and_ships_as_before(db, china, notified):
+    # given
+    vendor, user = make_vendor("吕梁山土特产店")
+    product = make_product(vendor, stock=5)
+    order = make_order(UserFactory(), [(product, 1)], china=china)
+    OrderPart.objects.filter(order=order).delete()
+    Order.objects.filter(pk=order.pk).update(status="Pending")
+    # when
+    shipment = ship_all(vendor, user, order)
+    # then
+    assert refreshed(order).status == "Pending"
+    assert orders.order_amount_due(order=order) is None
+    assert notified == [("shipped", shipment)]
+
+
+def test_a_cancelled_part_is_no_sale_in_the_sellers_totals(two_vendor_order):
+    # given
+    from vendors import selectors
+
+    w = two_vendor_order
+    before = (selectors.seller_sales_totals(vendor=w.vendor_a), selectors.seller_sales_totals(vendor=w.vendor_b))
+    # when
+    orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+    # then
+    assert before == (
+        {"today": Decimal("104.80"), "month": Decimal("104.80")},
+        {"today": Decimal("264.00"), "month": Decimal("264.00")},
+    )
+    assert selectors.seller_sales_totals(vendor=w.vendor_a) == {"today": Decimal("0.00"), "month": Decimal("0.00")}
+    assert selectors.seller_sales_totals(vendor=w.vendor_b) == {"today": Decimal("264.00"), "month": Decimal("264.00")}
+
+
+def test_a_cancelled_part_shows_on_the_sellers_order_page_without_the_ship_form(django_app, two_vendor_order):
+    # given
+    w = two_vendor_order
+    orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+    # when
+    detail = django_app.get(f"/seller/orders/{w.order.number}/", user=w.user_a)
+    listing = django_app.get("/seller/orders/", user=w.user_a)
+    # then
+    assert detail.html.select_one("#part-status .part-status").text == "已取消"
+    assert detail.html.select_one("#ship-form") is None
+    assert detail.html.select_one("#part-cancelled") is not None
+    assert [badge.text for badge in listing.html.select(".seller-order .part-status")] == ["已取消"]
