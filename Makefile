@@ -24,15 +24,18 @@ run: $(VENV)/.installed messages ## start the site on http://$(HOST)/ with demo 
 	$(PY) manage.py seed_demo
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "REDIS_URL is set: starting a Celery worker"; \
-		$(VENV)/bin/celery -A config worker --beat --concurrency 2 --loglevel INFO & \
+		$(VENV)/bin/celery -A config worker --beat --schedule var/celerybeat-schedule --concurrency 2 --loglevel INFO & \
 	fi; \
 	$(PY) manage.py runserver $(HOST)
 
 worker: $(VENV)/.installed ## run a Celery worker with beat (needs REDIS_URL)
-	$(VENV)/bin/celery -A config worker --beat --concurrency 2 --loglevel INFO
+	$(VENV)/bin/celery -A config worker --beat --schedule var/celerybeat-schedule --concurrency 2 --loglevel INFO
 
 test: $(VENV)/.installed messages ## run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed messages ## print checkout SQL counts and notification throughput/latency (needs PostgreSQL + Redis)
+	$(PY) -m tests.bench
 
 lint: $(VENV)/.installed ## ruff
 	$(VENV)/bin/ruff check .
