@@ -75,41 +75,13 @@ def start_celery_worker(log_path, **env):
     """Start a Celery worker process (solo pool, this run's queue) against the test database; wait
     until it is ready. ``env`` adds environment variables (e.g. CELERY_BROKER_URL, an e-mail
     backend, NOTIFICATION_RESEND_AFTER_SECONDS)."""
-    import subprocess
-    import sys
-    import time
+    from tests.workers import WorkerDidNotStart, spawn_celery_worker
 
     environ = dict(os.environ, DATABASE_URL=_test_database_url(), DJANGO_SETTINGS_MODULE="config.settings.test", **env)
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool",
-                "solo",
-                "-Q",
-                settings.CELERY_TASK_DEFAULT_QUEUE,
-                "--without-mingle",
-                "--without-gossip",
-                "--loglevel",
-                "INFO",
-            ],
-            env=environ,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while "ready." not in log_path.read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"Celery worker did not start:\n{log_path.read_text()}")
-        time.sleep(0.2)
-    process.log_path = log_path
-    return process
+    try:
+        return spawn_celery_worker(log_path=log_path, queue=settings.CELERY_TASK_DEFAULT_QUEUE, env=environ)
+    except WorkerDidNotStart as failed:
+        pytest.fail(str(failed))
 
 
 @pytest.fixture

@@ -137,20 +137,25 @@ class PayoutRow:
     payout: Payout | None
 
 
+def ledger_sums() -> dict:
+    """The aggregates of a group of ledger entries, for ``.values(...).annotate(**ledger_sums())``."""
+    return {
+        "count": Count("pk"),
+        "goods_total": Sum("goods_total"),
+        "shipping_total": Sum("shipping_charge"),
+        "commission_total": Sum("commission"),
+        "net_total": Sum("net"),
+        "unpaid_count": Count("pk", filter=Q(payout__isnull=True)),
+    }
+
+
 def payout_report(*, month: date) -> list[PayoutRow]:
     """Per vendor with entries booked in ``month``: totals, what is still unpaid, its payout if any. Two queries."""
     start, end = month_range(month)
     rows = (
         EarningsEntry.objects.filter(booked_at__gte=start, booked_at__lt=end)
         .values("vendor")
-        .annotate(
-            count=Count("pk"),
-            goods_total=Sum("goods_total"),
-            shipping_total=Sum("shipping_charge"),
-            commission_total=Sum("commission"),
-            net_total=Sum("net"),
-            unpaid_count=Count("pk", filter=Q(payout__isnull=True)),
-        )
+        .annotate(**ledger_sums())
         .order_by("vendor")
     )
     rows = list(rows)

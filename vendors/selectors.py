@@ -40,7 +40,7 @@ from django.http import Http404
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from vendors.earnings import month_range
+from vendors.earnings import ledger_sums, month_range
 from vendors.models import EarningsEntry, OrderPart, Shipment, Vendor, VendorEvent, VendorInvitation
 
 Product = get_model("catalogue", "Product")
@@ -353,14 +353,7 @@ def seller_earnings_by_month(*, vendor: Vendor) -> list[dict]:
         EarningsEntry.objects.filter(vendor=vendor)
         .annotate(month=TruncMonth("booked_at", tzinfo=SALES_TIME_ZONE))
         .values("month")
-        .annotate(
-            count=Count("pk"),
-            goods_total=Sum("goods_total"),
-            shipping_total=Sum("shipping_charge"),
-            commission_total=Sum("commission"),
-            net_total=Sum("net"),
-            unpaid_count=Count("pk", filter=Q(payout__isnull=True)),
-        )
+        .annotate(**ledger_sums())
         .order_by("-month")
     )
     return [

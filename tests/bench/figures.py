@@ -9,7 +9,6 @@ method, as the checkout places them.
 import shutil
 import statistics
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from tests.concurrency.shopper import ADDRESS, CASH_ON_DELIVERY, form_inputs
+from tests.workers import spawn_celery_worker
 
 VANILLA_CHECKOUT = "~210 (1 line, 12 requests)"
 VANILLA_PLACE_ORDER = "~40"
@@ -251,34 +251,7 @@ def _guest_checkout(products, *, email: str) -> Checkout:
 
 def _start_worker() -> None:
     global _worker
-    log_path = settings.BENCH_TMP / "worker.log"
-    with log_path.open("w") as log:
-        _worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool",
-                "solo",
-                "-Q",
-                settings.CELERY_TASK_DEFAULT_QUEUE,
-                "--without-mingle",
-                "--without-gossip",
-                "--loglevel",
-                "INFO",
-            ],
-            cwd=settings.BASE_DIR,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while "ready." not in log_path.read_text():
-        if _worker.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the Celery worker did not start:\n{log_path.read_text()}")
-        time.sleep(0.1)
+    _worker = spawn_celery_worker(log_path=settings.BENCH_TMP / "worker.log", queue=settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
 def _wait_until_sent():

@@ -6,13 +6,11 @@ never use Oscar's dashboard (DESIGN "Who is who"). The decisions are vendors.ser
 functions; a decision someone else made first (VendorStatusError) is a message, never a 500.
 """
 
-import csv
-import io
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.db import IntegrityError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -31,6 +29,7 @@ from vendors.forms.dashboard import (
     VendorImportForm,
 )
 from vendors.models import Vendor
+from vendors.views.earnings import excel_csv_response
 
 DETAIL_TEMPLATE = "vendors/dashboard/vendor_detail.html"
 
@@ -223,38 +222,32 @@ class PayoutCsvView(StaffOnlyMixin, generic.View):
             month = earnings.month_parse(request.GET.get("month", ""))
         except ValueError as bad:
             raise Http404 from bad
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
+        header = [
+            _("Vendor"),
+            _("County"),
+            _("Parcels"),
+            _("Goods total"),
+            _("Shipping charge"),
+            _("Commission"),
+            _("Net"),
+            _("Paid out"),
+            _("Transfer reference"),
+        ]
+        rows = (
             [
-                _("Vendor"),
-                _("County"),
-                _("Parcels"),
-                _("Goods total"),
-                _("Shipping charge"),
-                _("Commission"),
-                _("Net"),
-                _("Paid out"),
-                _("Transfer reference"),
+                row.vendor.name,
+                row.vendor.county,
+                row.count,
+                f"{row.goods_total:.2f}",
+                f"{row.shipping_total:.2f}",
+                f"{row.commission:.2f}",
+                f"{row.net:.2f}",
+                _("Paid") if row.payout else _("Unpaid"),
+                row.payout.reference if row.payout else "",
             ]
+            for row in earnings.payout_report(month=month)
         )
-        for row in earnings.payout_report(month=month):
-            writer.writerow(
-                [
-                    row.vendor.name,
-                    row.vendor.county,
-                    row.count,
-                    f"{row.goods_total:.2f}",
-                    f"{row.shipping_total:.2f}",
-                    f"{row.commission:.2f}",
-                    f"{row.net:.2f}",
-                    _("Paid") if row.payout else _("Unpaid"),
-                    row.payout.reference if row.payout else "",
-                ]
-            )
-        response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="payouts-{month:%Y-%m}.csv"'
-        return response
+        return excel_csv_response(filename=f"payouts-{month:%Y-%m}.csv", header=header, rows=rows)
 
 
 class PayoutMarkPaidView(StaffOnlyMixin, generic.View):

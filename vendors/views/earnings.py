@@ -46,36 +46,41 @@ class EarningsCsvView(SellerRequiredMixin, View):
 
     def get(self, request, month: str):
         first_day, entries = self.get_object(month)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
+        header = [
+            _("Order number"),
+            _("Booked at"),
+            _("Goods total"),
+            _("Shipping charge"),
+            _("Commission rate"),
+            _("Commission"),
+            _("Net"),
+            _("Paid out"),
+            _("Transfer reference"),
+        ]
+        rows = (
             [
-                _("Order number"),
-                _("Booked at"),
-                _("Goods total"),
-                _("Shipping charge"),
-                _("Commission rate"),
-                _("Commission"),
-                _("Net"),
-                _("Paid out"),
-                _("Transfer reference"),
+                entry.part.order.number,
+                f"{timezone.localtime(entry.booked_at, EARNINGS_TIME_ZONE):%Y-%m-%d %H:%M}",
+                f"{entry.goods_total:.2f}",
+                f"{entry.shipping_charge:.2f}",
+                f"{entry.commission_rate * 100:.2f}%",
+                f"{entry.commission:.2f}",
+                f"{entry.net:.2f}",
+                _("Paid") if entry.payout_id else _("Unpaid"),
+                entry.payout.reference if entry.payout_id else "",
             ]
+            for entry in entries
         )
-        for entry in entries:
-            writer.writerow(
-                [
-                    entry.part.order.number,
-                    f"{timezone.localtime(entry.booked_at, EARNINGS_TIME_ZONE):%Y-%m-%d %H:%M}",
-                    f"{entry.goods_total:.2f}",
-                    f"{entry.shipping_charge:.2f}",
-                    f"{entry.commission_rate * 100:.2f}%",
-                    f"{entry.commission:.2f}",
-                    f"{entry.net:.2f}",
-                    _("Paid") if entry.payout_id else _("Unpaid"),
-                    entry.payout.reference if entry.payout_id else "",
-                ]
-            )
-        response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="earnings-{first_day:%Y-%m}.csv"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return excel_csv_response(filename=f"earnings-{first_day:%Y-%m}.csv", header=header, rows=rows)
+
+
+def excel_csv_response(*, filename: str, header: list, rows) -> HttpResponse:
+    """A CSV download that Excel on a Chinese Windows opens as UTF-8 (a byte-order mark first); never cached."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
