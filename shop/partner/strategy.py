@@ -22,6 +22,10 @@ class UseFirstStockRecordWithVendor(oscar_strategy.UseFirstStockRecord):
         shop/basket/models.py); Oscar's default looks it up again for every line on every page."""
         if stockrecord is None and line.stockrecord_id is not None and not line.product.is_parent:
             stockrecord = line.stockrecord
+        if stockrecord is not None and stockrecord.product_id == line.product_id:
+            # The same product row, already loaded with its class: allocating stock at placement
+            # reads stockrecord.product's class (two queries per line otherwise).
+            stockrecord.product = line.product
         return self.fetch_for_product(line.product, stockrecord)
 
 

@@ -28,8 +28,8 @@ Order = get_model("order", "Order")
 # and a whole guest checkout of two vendors' products (two product pages and adds, basket, checkout, thank-you).
 # Both with the notification outbox's own statements, sessions in the database and the first thumbnails written;
 # `make bench` counts a warm checkout with sessions in Redis, as in production.
-PLACE_ORDER_QUERIES = 38
-CHECKOUT_QUERIES = 241
+PLACE_ORDER_QUERIES = 34
+CHECKOUT_QUERIES = 237
 
 
 @pytest.fixture
