@@ -220,3 +220,25 @@ def test_a_guests_part_cannot_be_cancelled_without_the_confirmed_e_mail_or_with_
     assert [refreshed.status for refreshed in OrderPart.objects.order_by("pk")] == ["waiting", "waiting"]
     assert stock_of(w.dates) == (10, 2)
     assert notified == []
+
+
+# Admins ------------------------------------------------------------------------------------------
+
+
+def test_admins_see_the_orders_status_label_and_each_shops_part_in_the_dashboard(django_app, two_vendor_order):
+    # given: vendor B has shipped its part
+    w = two_vendor_order
+    ship_all(w.vendor_b, w.user_b, w.order)
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    # when
+    listing = django_app.get("/dashboard/orders/", user=staff)
+    detail = django_app.get(f"/dashboard/orders/{w.order.number}/", user=staff)
+    # then
+    assert [cell.text for cell in listing.html.select("td.order-status")] == ["部分发货"]
+    assert detail.html.select_one("td.order-status").text == "部分发货"
+    assert [
+        [cell.get_text(" ", strip=True) for cell in row.select("td")] for row in detail.html.select(".vendor-part")
+    ] == [
+        ["临县王家庄村农民专业合作社", "待发货", "¥104.80", "¥8.00", "-"],
+        ["沁源县李家沟村家庭农场", "已发货", "¥264.00", "¥8.00", "顺丰速运 SF1234567890"],
+    ]
