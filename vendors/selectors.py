@@ -10,7 +10,8 @@ Rules:
   tracking number) and what is still to ship (``customer_order_shipping_by_vendor``);
   the order itself is the customer's own (Oscar's view looks it up by user).
 - A vendor sees only its own earnings (``seller_earnings_*``), by months of Asia/Shanghai.
-- A customer acts on a vendor's part only of an order of its own (``customer_order_part_get``).
+- A customer acts on a vendor's part only of an order of its own (``customer_order_part_get``); a guest
+  only through its order's link, once Oscar's e-mail check passed (``guest_order_part_get``).
 - The public sees products only of approved vendors (``hidden_vendor_products``);
   products of a platform partner without a vendor profile stay visible.
 """
