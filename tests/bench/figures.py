@@ -139,11 +139,12 @@ def _seed():
 
 def _place_orders(products, china, *, count: int, prefix: str, pause: float = 0.0) -> dict[int, float]:
     """Orders of one unit of each product, by registered buyers; {order pk: commit time}."""
-    from oscar.test.factories import ShippingAddressFactory, UserFactory, create_order
+    from oscar.test.factories import UserFactory, create_order
 
     from shop.basket.models import Basket
     from shop.partner.strategy import Selector
     from shop.shipping.repository import Repository
+    from tests.factories import LvliangAddressFactory
 
     commits = {}
     for index in range(count):
@@ -152,18 +153,7 @@ def _place_orders(products, china, *, count: int, prefix: str, pause: float = 0.
         basket.strategy = Selector().strategy()
         for product in products:
             basket.add_product(product, 1)
-        address = ShippingAddressFactory(
-            country=china,
-            first_name="李建国",
-            last_name="",
-            line1="滨河北西路 18 号",
-            line2="",
-            line3="离石区",
-            line4="吕梁市",
-            state="山西省",
-            postcode="033000",
-            phone_number="+8613912345678",
-        )
+        address = LvliangAddressFactory(country=china)
         method = Repository().get_default_shipping_method(basket=basket, shipping_addr=address)
         stamp = []
         with transaction.atomic():

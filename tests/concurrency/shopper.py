@@ -12,14 +12,9 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup
 
-ADDRESS = {
-    "first_name": "王小明",
-    "phone_number": "13812345678",
-    "state": "山西省",
-    "line4": "吕梁市",
-    "line3": "临县",
-    "line1": "城关镇王家庄村3号",
-}
+from tests.factories import CHECKOUT_ADDRESS
+
+ADDRESS = CHECKOUT_ADDRESS
 CASH_ON_DELIVERY = "货到付款"
 
 

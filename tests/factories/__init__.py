@@ -18,12 +18,37 @@ from oscar.test.factories import (
     ProductClassFactory,
     ProductFactory,
     ProductImageFactory,
+    ShippingAddressFactory,
     StockRecordFactory,
 )
 
 from shop.catalogue.models import ProductAttribute
 
 FARM_PRODUCE = "farm-produce"
+
+# The shipping address form's fields as a buyer in 临县 fills them in at checkout.
+CHECKOUT_ADDRESS = {
+    "first_name": "王小明",
+    "phone_number": "13812345678",
+    "state": "山西省",
+    "line4": "吕梁市",
+    "line3": "临县",
+    "line1": "城关镇王家庄村3号",
+}
+
+
+class LvliangAddressFactory(ShippingAddressFactory):
+    """An order's shipping address in 吕梁 (for orders made without the checkout pages)."""
+
+    first_name = "李建国"
+    last_name = ""
+    line1 = "滨河北西路 18 号"
+    line2 = ""
+    line3 = "离石区"
+    line4 = "吕梁市"
+    state = "山西省"
+    postcode = "033000"
+    phone_number = "+8613912345678"
 
 
 class ChinaFactory(CountryFactory):

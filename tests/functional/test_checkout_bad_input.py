@@ -13,17 +13,10 @@ from django.urls import reverse
 from shop.basket.models import Basket
 from shop.order.models import Order
 from shop.partner.models import StockRecord
-from tests.factories import FarmProductFactory
+from tests.factories import CHECKOUT_ADDRESS, FarmProductFactory
 
 TITLE = "临县红枣 特级"
-ADDRESS = {
-    "first_name": "王小明",
-    "phone_number": "13812345678",
-    "state": "山西省",
-    "line4": "吕梁市",
-    "line3": "临县",
-    "line1": "城关镇王家庄村3号",
-}
+ADDRESS = CHECKOUT_ADDRESS
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
-from oscar.test.factories import PartnerFactory, ShippingAddressFactory, UserFactory, create_order
+from oscar.test.factories import PartnerFactory, UserFactory, create_order
 from PIL import Image
 from webtest import Upload
 
 from shop.partner.strategy import Selector
-from tests.factories import FarmCategoryFactory, FarmProductFactory, FarmProductImageFactory
+from tests.factories import FarmCategoryFactory, FarmProductFactory, FarmProductImageFactory, LvliangAddressFactory
 from vendors import selectors
 from vendors.models import Shipment, Vendor
 
@@ -68,18 +68,7 @@ def make_order(customer, items, *, china):
     basket.strategy = Selector().strategy()
     for product, quantity in items:
         basket.add_product(product, quantity)
-    address = ShippingAddressFactory(
-        country=china,
-        first_name="李建国",
-        last_name="",
-        line1="滨河北西路 18 号",
-        line2="",
-        line3="离石区",
-        line4="吕梁市",
-        state="山西省",
-        postcode="033000",
-        phone_number="+8613912345678",
-    )
+    address = LvliangAddressFactory(country=china)
     return create_order(basket=basket, user=customer, shipping_address=address)
 
 

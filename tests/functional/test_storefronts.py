@@ -16,18 +16,11 @@ from PIL import Image
 
 from shop.basket.models import Basket
 from shop.order.models import Order
-from tests.factories import FarmCategoryFactory, FarmProductFactory, VillagePartnerFactory
+from tests.factories import CHECKOUT_ADDRESS, FarmCategoryFactory, FarmProductFactory, VillagePartnerFactory
 from vendors import services
 from vendors.models import Vendor
 
-ADDRESS = {
-    "first_name": "王小明",
-    "phone_number": "13812345678",
-    "state": "山西省",
-    "line4": "吕梁市",
-    "line3": "临县",
-    "line1": "城关镇王家庄村3号",
-}
+ADDRESS = CHECKOUT_ADDRESS
 
 
 def _vendor(name: str, slug: str, *, county: str = "临县", village: str = "王家庄村", status: str = "approved"):
