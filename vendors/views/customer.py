@@ -20,13 +20,10 @@ from vendors import orders, selectors
 
 
 class _PartActionView(View):
+    """Cancel or confirm (``action``) the part that ``get_part()`` finds (404 if it is not the buyer's),
+    then back to ``order_page(part)``: both come from the signed-in and the guest variant below."""
+
     action = ""
-
-    def get_part(self):
-        raise NotImplementedError
-
-    def order_page(self, part):
-        raise NotImplementedError
 
     def get(self, request, **kwargs):
         self.get_part()
