@@ -9,6 +9,8 @@ from shop.checkout import forms as checkout_forms
 from shop.checkout import views as checkout_views
 from shop.customer import forms as customer_forms
 from shop.dashboard.catalogue import tables as dashboard_tables
+from shop.order import utils as order_utils
+from shop.shipping import repository as shipping_repository
 
 
 @pytest.mark.parametrize(
@@ -18,10 +20,13 @@ from shop.dashboard.catalogue import tables as dashboard_tables
         ("catalogue.views", "ProductCategoryView", catalogue_views.ProductCategoryView),
         ("catalogue.views", "ProductDetailView", catalogue_views.ProductDetailView),
         ("checkout.forms", "ShippingAddressForm", checkout_forms.ShippingAddressForm),
+        ("checkout.views", "ShippingAddressView", checkout_views.ShippingAddressView),
         ("checkout.views", "PaymentMethodView", checkout_views.PaymentMethodView),
         ("checkout.views", "PaymentDetailsView", checkout_views.PaymentDetailsView),
         ("dashboard.catalogue.tables", "ProductTable", dashboard_tables.ProductTable),
         ("customer.forms", "EmailAuthenticationForm", customer_forms.EmailAuthenticationForm),
+        ("order.utils", "OrderCreator", order_utils.OrderCreator),
+        ("shipping.repository", "Repository", shipping_repository.Repository),
     ],
 )
 def test_get_class_resolves_to_our_override(module, name, ours):
@@ -46,3 +51,11 @@ def test_oscar_uses_our_stock_record():
     from shop.partner.models import StockRecord
 
     assert get_model("partner", "StockRecord") is StockRecord
+
+
+def test_oscar_uses_our_basket():
+    from oscar.core.loading import get_model
+
+    from shop.basket.models import Basket
+
+    assert get_model("basket", "Basket") is Basket
