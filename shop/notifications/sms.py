@@ -5,6 +5,7 @@ records the error and retries (shop.notifications.services.message_send).
 """
 
 import logging
+from abc import ABC, abstractmethod
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -12,11 +13,11 @@ from django.utils.module_loading import import_string
 logger = logging.getLogger(__name__)
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(ABC):
     """Send one text to one mainland mobile number (+86 and 11 digits); raise on failure."""
 
-    def send(self, phone: str, text: str) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, phone: str, text: str) -> None: ...
 
 
 class LogSmsBackend(BaseSmsBackend):
