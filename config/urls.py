@@ -9,12 +9,12 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("seller/", include("vendors.seller_urls")),
-    path("vendors/", include("vendors.urls")),
-    path("dashboard/vendors/", include("vendors.dashboard_urls")),
+    path("seller/", include("vendors.web.seller.urls")),
+    path("vendors/", include("vendors.web.public.urls")),
+    path("dashboard/vendors/", include("vendors.web.dashboard.urls")),
     # Before Oscar's own /accounts/ URLs: a buyer cancels or confirms one vendor's part of its order.
-    path("accounts/orders/", include("vendors.customer_urls")),
-    path("dashboard/notifications/", include("shop.notifications.dashboard_urls")),
+    path("accounts/orders/", include("vendors.web.customer.urls")),
+    path("dashboard/notifications/", include("vendors.web.dashboard.notification_urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

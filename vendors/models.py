@@ -11,6 +11,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PrivateStorage(LazyObject):
@@ -28,11 +29,12 @@ def _default_commission_rate() -> Decimal:
 
 
 class Vendor(models.Model):
+    # Oscar translates a bare "Approved" / "Rejected" for reviews (同意 / 拒绝): a shop's status has a context.
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending review")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        SUSPENDED = "suspended", _("Suspended")
+        PENDING = "pending", pgettext_lazy("vendor status", "Pending review")
+        APPROVED = "approved", pgettext_lazy("vendor status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("vendor status", "Rejected")
+        SUSPENDED = "suspended", pgettext_lazy("vendor status", "Suspended")
 
     partner = models.OneToOneField(
         "partner.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="vendor"
@@ -179,6 +181,18 @@ class Shipment(models.Model):
         return f"{self.get_carrier_display()} {self.tracking_number}"
 
 
+class OrderStatus(models.TextChoices):
+    """The codes written to Oscar's ``order.status``, derived from the order's parts
+    (vendors.fulfilment.services.order_status_derive); a new order starts waiting."""
+
+    WAITING = "waiting", pgettext_lazy("order status", "Waiting to ship")
+    PARTLY_SHIPPED = "partly_shipped", pgettext_lazy("order status", "Partly shipped")
+    SHIPPED = "shipped", pgettext_lazy("order status", "Shipped")
+    DELIVERED = "delivered", pgettext_lazy("order status", "Completed")
+    PARTLY_CANCELLED = "partly_cancelled", pgettext_lazy("order status", "Partly cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
+
+
 class OrderPart(models.Model):
     """One vendor's part of an order: its lines (order lines of its partner), its parcel's
     shipping charge and its own status. Written with the order, in the same transaction.
@@ -188,11 +202,12 @@ class OrderPart(models.Model):
     commission_rate the vendor's rate at that moment (a later change does not rewrite it).
     """
 
+    # Oscar translates a bare "Cancelled" as 取消的: a part's status reads like an order's.
     class Status(models.TextChoices):
-        WAITING = "waiting", _("Waiting to ship")
-        SHIPPED = "shipped", _("Shipped")
-        DELIVERED = "delivered", _("Delivered")
-        CANCELLED = "cancelled", _("Cancelled")
+        WAITING = "waiting", pgettext_lazy("order status", "Waiting to ship")
+        SHIPPED = "shipped", pgettext_lazy("order status", "Shipped")
+        DELIVERED = "delivered", pgettext_lazy("order part status", "Delivered")
+        CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
 
     order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="vendor_parts")
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="order_parts")

@@ -11,6 +11,8 @@ import environ
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
 
+from shop.core.access import is_staff_user
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # the embedded default keeps its database, media and index here
 VAR_DIR.mkdir(exist_ok=True)
@@ -43,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "oscar.config.Shop",
-    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "shop.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
@@ -77,8 +79,7 @@ INSTALLED_APPS = [
     "treebeard",
     "sorl.thumbnail",
     "django_tables2",
-    "shop.apps.ShopConfig",
-    "shop.notifications.apps.NotificationsConfig",
+    "vendors.notifications.apps.NotificationsConfig",
     "vendors.apps.VendorsConfig",
 ]
 
@@ -86,9 +87,9 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "shop.middleware.ContentSecurityPolicyMiddleware",
+    "shop.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "shop.middleware.ChineseFirstLocaleMiddleware",
+    "shop.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -184,7 +185,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A dead or hung broker must not hold a checkout: publishing a task gives up within about 1-2 s
 # (connect 1 s, one quick retry, reads 2 s) and the outbox row stays pending for the sweep
-# (shop.notifications.tasks.resend_pending_task). Workers reconnect on their own.
+# (vendors.notifications.tasks.resend_pending_task). Workers reconnect on their own.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
@@ -202,7 +203,7 @@ if HAYSTACK_CONNECTIONS["default"]["ENGINE"].startswith("haystack.backends.whoos
     HAYSTACK_CONNECTIONS["default"]["ENGINE"] = "shop.search.backends.ChineseWhooshEngine"
 # Elasticsearch needs the analysis-smartcn plugin for Chinese word segmentation.
 ELASTICSEARCH_DEFAULT_ANALYZER = "smartcn"
-HAYSTACK_SIGNAL_PROCESSOR = "shop.catalogue.search.CelerySignalProcessor"
+HAYSTACK_SIGNAL_PROCESSOR = "shop.search.signals.CelerySignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 
 # Oscar
@@ -212,17 +213,17 @@ OSCAR_DEFAULT_CURRENCY = "CNY"
 OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¥#,##0.00"}}
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
-OSCAR_SLUG_FUNCTION = "shop.slugs.pinyin_slugify"
+OSCAR_SLUG_FUNCTION = "shop.core.slugs.pinyin_slugify"
 OSCAR_MAX_BASKET_QUANTITY_THRESHOLD = 200
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "line3", "line4", "state", "country")
 # Product views are not counted and no recently-viewed cookie is kept: both
-# cost a write or extra queries on every product page (OSCAR_PITFALLS 16).
+# cost a write or extra queries on every product page (docs/oscar-pitfalls.md #16).
 OSCAR_RECENTLY_VIEWED_PRODUCTS = 0
 OSCAR_COOKIES_DELETE_ON_LOGOUT = []
 # Back-in-stock alerts are sent by the periodic command, never under the stock row lock.
 OSCAR_EAGER_ALERTS = False
 # Admins review vendors in the dashboard. Oscar's default access function only knows Oscar's own
-# dashboard apps, so this entry says who sees it; the views check the same (vendors.views.dashboard).
+# dashboard apps, so this entry says who sees it; the views check the same (vendors.web.dashboard.views).
 OSCAR_DASHBOARD_NAVIGATION = [
     *OSCAR_DASHBOARD_NAVIGATION,
     {
@@ -232,17 +233,17 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {
                 "label": _("Vendors"),
                 "url_name": "vendors_dashboard:list",
-                "access_fn": lambda user, *args: user.is_active and user.is_staff,
+                "access_fn": is_staff_user,
             },
             {
                 "label": _("Import a county's CSV"),
                 "url_name": "vendors_dashboard:import",
-                "access_fn": lambda user, *args: user.is_active and user.is_staff,
+                "access_fn": is_staff_user,
             },
             {
                 "label": _("Payouts"),
                 "url_name": "vendors_dashboard:payouts",
-                "access_fn": lambda user, *args: user.is_active and user.is_staff,
+                "access_fn": is_staff_user,
             },
         ],
     },
@@ -250,7 +251,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Notifications"),
         "icon": "fas fa-envelope",
         "url_name": "notifications_dashboard:list",
-        "access_fn": lambda user, *args: user.is_active and user.is_staff,
+        "access_fn": is_staff_user,
     },
 ]
 OSCAR_SEARCH_FACETS = {"fields": {}, "queries": {}}
@@ -281,32 +282,32 @@ VENDOR_DEFAULT_COMMISSION_RATE = env("VENDOR_DEFAULT_COMMISSION_RATE", default="
 VENDOR_INVITATION_DAYS = env.int("VENDOR_INVITATION_DAYS", default=30)
 CHECKOUT_PAYMENT_METHODS = ["shop.checkout.payment_methods.CashOnDelivery"]
 # Per-vendor shipping: each vendor's parcel costs its own flat fee, free from a goods total on;
-# these are the platform defaults for vendors who set neither (vendors.shipping).
+# these are the platform defaults for vendors who set neither (vendors.fulfilment.shipping).
 VENDOR_DEFAULT_SHIPPING_FEE = env("VENDOR_DEFAULT_SHIPPING_FEE", default="8.00")
 VENDOR_DEFAULT_FREE_SHIPPING_FROM = env("VENDOR_DEFAULT_FREE_SHIPPING_FROM", default="99.00")
 # A shipped part counts as delivered (and is booked to the vendor's earnings) this many days
 # after shipping when the buyer has not confirmed receipt.
 VENDOR_AUTO_DELIVER_DAYS = env.int("VENDOR_AUTO_DELIVER_DAYS", default=10)
-# An order's overall status is a code derived from its vendors' parts (vendors.orders.OrderStatus);
+# An order's overall status is a code derived from its vendors' parts (vendors.fulfilment.services.OrderStatus);
 # a new order starts "waiting" (待发货).
 OSCAR_INITIAL_ORDER_STATUS = "waiting"
 
-# Notifications (shop.notifications): SMS goes through this backend; the default writes to the log.
-SMS_BACKEND = env("SMS_BACKEND", default="shop.notifications.sms.LogSmsBackend")
+# Notifications (vendors.notifications): SMS goes through this backend; the default writes to the log.
+SMS_BACKEND = env("SMS_BACKEND", default="vendors.notifications.sms.LogSmsBackend")
 # A message still pending (or stuck "sending": worker killed) this long is sent again by beat.
 NOTIFICATION_RESEND_AFTER_SECONDS = env.int("NOTIFICATION_RESEND_AFTER_SECONDS", default=120)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 CELERY_BEAT_SCHEDULE = {
     "resend-pending-notifications": {
-        "task": "shop.notifications.tasks.resend_pending_task",
+        "task": "vendors.notifications.tasks.resend_pending_task",
         "schedule": 60.0,
     },
     "deliver-shipped-parts": {
-        "task": "vendors.tasks.auto_deliver_parts_task",
+        "task": "vendors.fulfilment.tasks.auto_deliver_parts_task",
         "schedule": 3600.0,
     },
     "send-back-in-stock-alerts": {
-        "task": "shop.catalogue.tasks.send_product_alerts_task",
+        "task": "shop.customer.tasks.send_product_alerts_task",
         "schedule": 600.0,
     },
 }

@@ -1,13 +1,13 @@
 """Catalogue views: overrides Oscar's browse, category and product pages.
 
 - Browse and category pages list products straight from the database instead
-  of through Haystack (OSCAR_PITFALLS 15: with Whoosh they spend most of their
+  of through Haystack (docs/oscar-pitfalls.md #15: with Whoosh they spend most of their
   time in the search engine, with the simple backend they list nothing).
   Search itself stays on Haystack (``search:search``).
 - The product page sends no ``product_viewed`` signal: Oscar's receivers would
   UPDATE one hot analytics row per view and keep a recently-viewed cookie
-  (OSCAR_PITFALLS 16). We use neither. It loads the product through
-  ``selectors.storefront_product_detail_queryset``: Oscar's plain lookup cost
+  (docs/oscar-pitfalls.md #16). We use neither. It loads the product through
+  ``storefront_product_detail_queryset``: Oscar's plain lookup cost
   one query per attribute shown, plus repeated stock-record and image queries.
 """
 
@@ -23,7 +23,14 @@ from django.views.generic import ListView
 from oscar.apps.catalogue import views as oscar_views
 from oscar.core.loading import get_model
 
-from shop.catalogue import selectors
+from vendors.storefront.selectors import (
+    SORT_NEWEST,
+    SORT_PRICE_ASC,
+    SORT_PRICE_DESC,
+    SORT_RATING,
+    storefront_product_detail_queryset,
+    storefront_product_list,
+)
 
 Category = get_model("catalogue", "Category")
 
@@ -33,17 +40,17 @@ class SortForm(forms.Form):
         label=_("Sort by"),
         required=False,
         choices=[
-            (selectors.SORT_NEWEST, _("Newest")),
-            (selectors.SORT_PRICE_ASC, _("Price low to high")),
-            (selectors.SORT_PRICE_DESC, _("Price high to low")),
-            (selectors.SORT_RATING, _("Customer rating")),
+            (SORT_NEWEST, _("Newest")),
+            (SORT_PRICE_ASC, _("Price low to high")),
+            (SORT_PRICE_DESC, _("Price high to low")),
+            (SORT_RATING, _("Customer rating")),
         ],
     )
 
 
 class ProductDetailView(oscar_views.ProductDetailView):
     def get_queryset(self):
-        return selectors.storefront_product_detail_queryset()
+        return storefront_product_detail_queryset()
 
     def is_viewable(self, product, request):
         """Oscar's rule, and a suspended (or not yet approved) vendor's products are not found."""
@@ -80,7 +87,7 @@ class CatalogueView(ListView):
 
     def get_queryset(self):
         sort = self.form.cleaned_data.get("sort_by") if self.form.is_valid() else ""
-        return selectors.storefront_product_list(categories=self.get_categories(), sort=sort or selectors.SORT_NEWEST)
+        return storefront_product_list(categories=self.get_categories(), sort=sort or SORT_NEWEST)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import forms as oscar_forms
 
-from shop.phone import normalise_mainland_mobile
+from shop.core.phone import normalise_mainland_mobile
 
 ADDRESS_LABELS = {
     "first_name": _("Recipient"),

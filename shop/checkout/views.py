@@ -10,7 +10,7 @@
   choice in the checkout session.
 - PaymentDetailsView: no card form ever; the preview requires a chosen method
   and placing the order records the payment through that method. Placing an
-  order is made safe for a marketplace (OSCAR_PITFALLS 6, 7):
+  order is made safe for a marketplace (docs/oscar-pitfalls.md #6, 7):
   - the total charged is the total shown: the preview posts the grand total it
     showed; a different recomputed total re-renders the preview instead;
   - freezing the basket is a conditional transition (open -> frozen), so a
@@ -36,23 +36,16 @@ from oscar.apps.checkout import exceptions
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.session import CheckoutSessionMixin
 from oscar.apps.shipping.methods import NoShippingRequired
-from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
 from shop.checkout.payment_methods import available_payment_methods, payment_method_by_code
+from shop.checkout.services import BasketAlreadySubmitted, basket_freeze, basket_order
 from shop.partner.models import SoldOut
 from shop.shipping.methods import PerVendorShipping
-
-Basket = get_model("basket", "Basket")
-Order = get_model("order", "Order")
 
 logger = logging.getLogger("oscar.checkout")
 
 ALREADY_SUBMITTED = _("This order has already been submitted. Please do not submit it twice.")
-
-
-class BasketAlreadySubmitted(Exception):
-    """The basket is no longer open: another submit of it is running or has placed the order."""
 
 
 class ShippingAddressView(oscar_views.ShippingAddressView):
@@ -104,7 +97,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         if not (request.method == "POST" and request.POST.get("action") == "place_order"):
             return
         order_id, basket_id = request.session.get("checkout_order_id"), request.POST.get("basket_id", "")
-        if order_id and basket_id.isdigit() and Order.objects.filter(pk=order_id, basket_id=basket_id).exists():
+        if order_id and basket_id.isdigit() and basket_order(basket_id=basket_id, order_id=order_id):
             raise exceptions.FailedPreCondition(url=reverse("checkout:thank-you"), message=ALREADY_SUBMITTED)
 
     def check_basket_is_not_empty(self, request):
@@ -177,22 +170,20 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         return super().submit(user, basket, *args, **kwargs)
 
     def freeze_basket(self, basket):
-        """Open -> frozen as one conditional UPDATE; raises BasketAlreadySubmitted when it was not open.
+        """Oscar's hook, through basket_freeze (one conditional UPDATE; raises BasketAlreadySubmitted).
 
         Oscar's submit calls this again after submit() froze the basket: that call changes nothing.
         """
         if getattr(self, "_frozen_basket_id", None) == basket.pk:
             return
-        if not Basket.objects.filter(pk=basket.pk, status=Basket.OPEN).update(status=Basket.FROZEN):
-            raise BasketAlreadySubmitted
-        basket.status = Basket.FROZEN
+        basket_freeze(basket=basket)
         self._frozen_basket_id = basket.pk
 
     def handle_repeated_submission(self, basket):
         """The same basket was submitted twice: show its order (placed by the other submit) or the basket."""
         logger.info("Basket #%d submitted again while not open: no second order", basket.pk)
         messages.warning(self.request, ALREADY_SUBMITTED)
-        order = Order.objects.filter(basket_id=basket.pk).first()
+        order = basket_order(basket_id=basket.pk)
         if order is None:  # the other submit is still placing it (or failed and thaws the basket)
             return redirect("basket:summary")
         self.checkout_session.flush()
@@ -250,8 +241,8 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         """Nothing: the confirmation's outbox rows written in place_order are sent by Celery after commit."""
 
     def restore_frozen_basket(self):
-        """Oscar's, except that a basket an order was placed from is never thawed (OSCAR_PITFALLS 6)."""
+        """Oscar's, except that a basket an order was placed from is never thawed (docs/oscar-pitfalls.md #6)."""
         basket_id = self.checkout_session.get_submitted_basket_id()
-        if basket_id and Order.objects.filter(basket_id=basket_id).exists():
+        if basket_id and basket_order(basket_id=basket_id):
             return
         super().restore_frozen_basket()

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import forms as oscar_forms
 
-from shop.phone import normalise_mainland_mobile
+from shop.core.phone import normalise_mainland_mobile
 
 
 class EmailAuthenticationForm(oscar_forms.EmailAuthenticationForm):

@@ -1,14 +1,14 @@
 """Overrides Oscar's OrderCreator: the vendors' parts and the notifications are written with the order.
 
 Oscar's place_order writes the order, its lines and the stock allocations in one
-transaction and sends ``order_placed`` after it (OSCAR_PITFALLS 14), so nothing
+transaction and sends ``order_placed`` after it (docs/oscar-pitfalls.md #14), so nothing
 can be written atomically with the order from a receiver. Here one outer
 transaction also holds, after Oscar's work:
 
-- one OrderPart per vendor (vendors.shipping.order_parts_create), which refuses
+- one OrderPart per vendor (vendors.fulfilment.services.order_parts_create), which refuses
   the order when the per-vendor charges no longer add up to its shipping;
 - the outbox rows of the order confirmation and the vendors' "new order"
-  messages (shop.notifications.services.notify_order_placed);
+  messages (vendors.notifications.services.notify_order_placed);
 - a low-stock message for each stock record this order took from at or above
   its low-stock threshold to below it.
 
@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import translation
 from oscar.apps.order import utils
 
-from shop.notifications import services as notifications
-from vendors.shipping import order_parts_create
+from vendors.fulfilment.services import order_parts_create
+from vendors.notifications import services as notifications
 
 
 class OrderCreator(utils.OrderCreator):

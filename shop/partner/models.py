@@ -1,7 +1,7 @@
 """Overrides Oscar's StockRecord: allocation is one conditional UPDATE (no overselling).
 
 Oscar adds to num_allocated unconditionally, after an earlier availability
-read, so concurrent buyers oversell (OSCAR_PITFALLS 1). Here the UPDATE only
+read, so concurrent buyers oversell (docs/oscar-pitfalls.md #1). Here the UPDATE only
 matches while enough stock is free; under PostgreSQL READ COMMITTED a blocked
 UPDATE re-checks its WHERE on the committed row, so two buyers cannot both
 take the last unit. Zero rows updated raises SoldOut, an UnableToPlaceOrder,

@@ -1,7 +1,7 @@
 """Adds PerVendorShipping, our only shipping method (Oscar's Base interface).
 
 Each vendor ships its own parcel, so the basket's shipping is the sum of one
-charge per vendor; the rule lives in vendors.shipping, this class only hands
+charge per vendor; the rule lives in vendors.fulfilment.shipping, this class only hands
 Oscar the sum as a Price. With one method Oscar skips the method-choice page.
 """
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.shipping.methods import Base
 from oscar.core import prices
 
-from vendors.shipping import PER_VENDOR_SHIPPING_CODE, basket_shipping_charge
+from vendors.fulfilment.shipping import PER_VENDOR_SHIPPING_CODE, basket_shipping_charge
 
 
 class PerVendorShipping(Base):

@@ -2,7 +2,7 @@
 
 - SQL statements of one complete guest checkout of two vendors' products (every request from
   the first add-to-basket to the thank-you page, redirects followed) and of the place-order POST
-  alone, next to vanilla Oscar 4.2.1's (OSCAR_PITFALLS 17: ~210 and ~40 for a one-line checkout).
+  alone, next to vanilla Oscar 4.2.1's (docs/oscar-pitfalls.md #17: ~210 and ~40 for a one-line checkout).
 - Notification throughput through one Celery worker (solo pool) and latency from the order's
   commit to its messages being sent (p50/p95), against the local Redis.
 

@@ -246,7 +246,7 @@ def _start_worker() -> None:
 
 def _wait_until_sent():
     """Every message once none is pending or sending any more (a failed one is an error)."""
-    from shop.notifications.models import Message
+    from vendors.notifications.models import Message
 
     deadline = time.monotonic() + WORKER_TIMEOUT
     while Message.objects.filter(status__in=[Message.Status.PENDING, Message.Status.SENDING]).exists():

@@ -2,7 +2,7 @@
 
 Each buyer has its own cookie session and goes through the real pages up to the order
 preview; then all 50 post "place order" at the same moment. Vanilla Oscar oversells here
-(OSCAR_PITFALLS 1, 17): its only check is a read before an unconditional allocation.
+(docs/oscar-pitfalls.md #1, 17): its only check is a read before an unconditional allocation.
 """
 
 import threading
@@ -88,7 +88,7 @@ def test_fifty_buyers_for_ten_units_get_ten_orders_and_forty_clean_sold_out_answ
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_a_place_order_form_posted_twice_at_once_gives_one_order(live_gunicorn, china):
-    """A double click (or a retried request): two parallel POSTs of one buyer's preview (OSCAR_PITFALLS 7)."""
+    """A double click (or a retried request): two parallel POSTs of one buyer's preview (docs/oscar-pitfalls.md #7)."""
     # given
     vendor, _user = make_vendor("王家庄红枣合作社")
     product = make_product(vendor, title=TITLE, stock=UNITS)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.mail.backends.base import BaseEmailBackend
 
-from shop.notifications.sms import BaseSmsBackend
+from vendors.notifications.sms import BaseSmsBackend
 
 
 def _outbox() -> Path:

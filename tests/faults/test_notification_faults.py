@@ -1,5 +1,5 @@
 """Notifications survive a dead broker and a killed worker, and are delivered exactly once
-(DESIGN invariant 3). Real PostgreSQL, real Redis, real Celery workers in their own processes;
+(docs/architecture.md, invariant 3). Real PostgreSQL, real Redis, real Celery workers in their own processes;
 the workers deliver to files the test reads (tests/faults/backends.py).
 """
 
@@ -16,11 +16,11 @@ from django.urls import reverse
 from oscar.test.factories import UserFactory
 
 from config.celery import app
-from shop.notifications.models import Message
-from shop.notifications.tasks import resend_pending_task, send_message_task
 from tests.faults.backends import delivered
 from tests.functional.test_checkout_bad_input import _add_to_basket, _checkout_to_preview
 from tests.functional.test_seller_center import make_order, make_product, make_vendor
+from vendors.notifications.models import Message
+from vendors.notifications.tasks import resend_pending_task, send_message_task
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 

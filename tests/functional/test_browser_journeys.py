@@ -10,13 +10,11 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
-Category = get_model("catalogue", "Category")
-Order = get_model("order", "Order")
-Product = get_model("catalogue", "Product")
-StockRecord = get_model("partner", "StockRecord")
+from shop.catalogue.models import Category, Product
+from shop.order.models import Order
+from shop.partner.models import StockRecord
 
 RED_DATES = "临县红枣 特级"
 RED_DATES_UPC = "VM-LINXIAN-00-0"

@@ -10,31 +10,29 @@ import pytest
 from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from oscar.core.loading import get_model
+from oscar.apps.payment.models import SourceType
 
+from shop.basket.models import Basket
 from shop.checkout.views import PaymentDetailsView
-from shop.notifications import services as notifications
-from shop.notifications.models import Message
-from shop.notifications.tasks import send_message_task
+from shop.order.models import Order
 from tests.functional.test_checkout_bad_input import _add_to_basket, _baskets, _checkout_to_preview, _messages
 from tests.functional.test_seller_center import make_product, make_vendor
 from vendors.models import OrderPart
-
-Basket = get_model("basket", "Basket")
-SourceType = get_model("payment", "SourceType")
-Order = get_model("order", "Order")
+from vendors.notifications import services as notifications
+from vendors.notifications.models import Message
+from vendors.notifications.tasks import send_message_task
 
 # Pinned: the place-order POST (vanilla Oscar 4.2.1: about 40 for one line; here two lines of two vendors)
 # and a whole guest checkout of two vendors' products (two product pages and adds, basket, checkout, thank-you).
 # Both with the notification outbox's own statements, sessions in the database and the first thumbnails written;
 # `make bench` counts a warm checkout with sessions in Redis, as in production.
 PLACE_ORDER_QUERIES = 34
-CHECKOUT_QUERIES = 237
+CHECKOUT_QUERIES = 236
 
 
 @pytest.fixture
 def notified(monkeypatch):
-    """The notification outbox (shop.notifications) is tested on its own; here we only see it called."""
+    """The notification outbox (vendors.notifications) is tested on its own; here we only see it called."""
     calls = []
     monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: calls.append(("order", kwargs)))
     monkeypatch.setattr(notifications, "notify_low_stock", lambda **kwargs: calls.append(("low stock", kwargs)))

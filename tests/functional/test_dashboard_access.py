@@ -1,4 +1,4 @@
-"""Vendors and consumers never use Oscar's dashboard (OSCAR_PITFALLS 2 and 3).
+"""Vendors and consumers never use Oscar's dashboard (docs/oscar-pitfalls.md #2 and 3).
 
 Every dashboard:* URL is walked as a vendor's user and as a consumer: each is
 sent to the login page (or refused), and none answers with a page.

@@ -12,17 +12,16 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
-from shop.demo import DEMO_SELLER_MOBILE, DEMO_SELLER_PASSWORD
-from shop.notifications.models import Message
+from shop.order.models import Order
+from shop.partner.models import StockRecord
 from tests.functional.test_browser_journeys import enter_chinese_address
 from tests.functional.test_vendor_journey_browser import BUYER_EMAIL, BUYER_PASSWORD, message, register, sign_in
+from vendors.demo import DEMO_SELLER_MOBILE, DEMO_SELLER_PASSWORD
 from vendors.models import OrderPart
+from vendors.notifications.models import Message
 
-Order = get_model("order", "Order")
-StockRecord = get_model("partner", "StockRecord")
 User = get_user_model()
 
 OTHER_SELLER_MOBILE, OTHER_SELLER_PASSWORD = "13900000002", "Xiaomi-2026!"

@@ -7,11 +7,11 @@ from oscar.test.factories import UserFactory
 from tests.functional.test_seller_center import stock_of
 from tests.integration.test_order_parts import TwoVendorOrder, make_parts, make_two_vendor_order, ship_all
 from vendors.models import EarningsEntry, OrderPart
+from vendors.notifications import services as notifications
 
 
 @pytest.fixture
 def notified(monkeypatch) -> list:
-    from shop.notifications import services as notifications
 
     calls = []
     monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: None)

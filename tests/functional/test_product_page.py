@@ -4,10 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from oscar.core.loading import get_model
+from oscar.apps.analytics.models import ProductRecord
 
-Product = get_model("catalogue", "Product")
-ProductRecord = get_model("analytics", "ProductRecord")
+from shop.catalogue.models import Product
 
 
 @pytest.fixture

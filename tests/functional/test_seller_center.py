@@ -7,28 +7,27 @@ tests/integration/test_seller_isolation.py too.
 import io
 from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from oscar.core.loading import get_model
 from oscar.test.factories import PartnerFactory, UserFactory, create_order
 from PIL import Image
 from webtest import Upload
 
+from shop.basket.models import Basket
+from shop.catalogue.models import Product, ProductImage
+from shop.order.models import Order
+from shop.partner.models import StockRecord
 from shop.partner.strategy import Selector
 from tests.factories import FarmCategoryFactory, FarmProductFactory, FarmProductImageFactory, LvliangAddressFactory
-from vendors import selectors
+from vendors.earnings.selectors import seller_sales_totals
+from vendors.listings.selectors import seller_product_list
 from vendors.models import Shipment, Vendor
 
-Basket = get_model("basket", "Basket")
-Order = get_model("order", "Order")
-Product = get_model("catalogue", "Product")
-ProductImage = get_model("catalogue", "ProductImage")
-StockRecord = get_model("partner", "StockRecord")
-
-SHANGHAI = selectors.SALES_TIME_ZONE
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 # Helpers ------------------------------------------------------------------------------------------
@@ -179,7 +178,7 @@ def test_sales_are_counted_by_the_shanghai_calendar(vendor_a, vendor_b, customer
         order = make_order(customer, [(product, quantities[key]), (other, 1)], china=china)
         Order.objects.filter(pk=order.pk).update(date_placed=when)
     # when
-    sales = selectors.seller_sales_totals(vendor=vendor, now=datetime(2026, 3, 15, 0, 30, tzinfo=SHANGHAI))
+    sales = seller_sales_totals(vendor=vendor, now=datetime(2026, 3, 15, 0, 30, tzinfo=SHANGHAI))
     # then
     assert sales == {"today": Decimal("10.00"), "month": Decimal("70.00")}
 
@@ -536,7 +535,7 @@ def test_the_seller_center_works_on_the_demo_shop(django_app, db):
     vendor = Vendor.objects.get(slug="linxian-coop")
     user = UserFactory()
     vendor.partner.users.add(user)
-    product = selectors.seller_product_list(vendor=vendor).first()
+    product = seller_product_list(vendor=vendor).first()
     # when
     pages = {url: django_app.get(url, user=user) for url in ("/seller/", "/seller/products/", "/seller/profile/")}
     form = django_app.get(f"/seller/products/{product.pk}/", user=user).forms["product-form"]

@@ -17,8 +17,9 @@ from PIL import Image
 from shop.basket.models import Basket
 from shop.order.models import Order
 from tests.factories import CHECKOUT_ADDRESS, FarmCategoryFactory, FarmProductFactory, VillagePartnerFactory
-from vendors import services
+from vendors.fulfilment.services import vendor_lines_ship
 from vendors.models import Vendor
+from vendors.onboarding.services import vendor_profile_update, vendor_suspend
 
 ADDRESS = CHECKOUT_ADDRESS
 
@@ -102,7 +103,7 @@ def test_the_directory_lists_approved_vendors_with_their_product_counts(db, djan
 @pytest.fixture
 def shop(db):
     vendor = _vendor("临县王家庄村红枣合作社", "hongzao")
-    services.vendor_profile_update(
+    vendor_profile_update(
         vendor=vendor,
         data={"story": '<p>种枣<strong>三百年</strong></p><script>alert("x")</script><img src=x onerror=alert(1)>'},
         logo=_jpeg((64, 64)),
@@ -305,7 +306,7 @@ def test_a_basket_holding_a_suspended_vendors_product_cannot_check_out(django_ap
     _add_to_basket(django_app, market["dates"], "2")
     preview = _checkout_to_preview(django_app)
     assert preview.request.path == reverse("checkout:preview")
-    services.vendor_suspend(vendor=market["dates_shop"], suspended_by=None, reason="食品安全抽检不合格")
+    vendor_suspend(vendor=market["dates_shop"], suspended_by=None, reason="食品安全抽检不合格")
     # when
     response = preview.forms["place_order_form"].submit()
     # then
@@ -326,11 +327,11 @@ def test_an_order_placed_before_the_suspension_can_still_be_shipped(django_app, 
     order = Order.objects.get()
     line = order.lines.get()
     stock_before = market["dates"].stockrecords.values_list("num_in_stock", "num_allocated").get()
-    vendor = services.vendor_suspend(vendor=market["dates_shop"], suspended_by=None, reason="暂停整改")
+    vendor = vendor_suspend(vendor=market["dates_shop"], suspended_by=None, reason="暂停整改")
     seller = UserFactory(username="wangdashan")
     vendor.partner.users.add(seller)
     # when
-    shipment = services.vendor_lines_ship(
+    shipment = vendor_lines_ship(
         vendor=vendor,
         order=order,
         quantities={line.pk: 2},

@@ -21,14 +21,12 @@ import html
 import pytest
 from haystack import connections
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
-from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 from webtest import Upload
 
+from shop.catalogue.models import Product
 from tests.functional.test_seller_center import jpeg_bytes, make_order, make_vendor
 from vendors.models import Vendor
-
-Product = get_model("catalogue", "Product")
 
 FORBIDDEN = ("<script>alert", "onerror=", "onload=", "javascript:", "<iframe", "<svg", 'style="position:fixed')
 LINK_REL = "nofollow noopener noreferrer"

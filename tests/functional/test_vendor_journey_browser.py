@@ -13,23 +13,22 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from oscar.core.loading import get_model
 from PIL import Image
 from playwright.sync_api import expect
 
-from shop.demo import ADMIN_EMAIL
-from shop.demo import DEFAULT_ADMIN_PASSWORD as ADMIN_PASSWORD
+from shop.catalogue.models import Product
+from shop.order.models import Order
+from shop.partner.models import StockRecord
 from tests.functional.test_browser_journeys import (
     RED_DATES,
     RED_DATES_UPC,
     enter_chinese_address,
     pay_cash_on_delivery_and_place_order,
 )
+from vendors.demo import ADMIN_EMAIL
+from vendors.demo import DEFAULT_ADMIN_PASSWORD as ADMIN_PASSWORD
 from vendors.models import Shipment, Vendor, VendorEvent
 
-Order = get_model("order", "Order")
-Product = get_model("catalogue", "Product")
-StockRecord = get_model("partner", "StockRecord")
 User = get_user_model()
 
 FARMER_EMAIL, FARMER_PASSWORD = "wang.xiuying@example.com", "Limai-2026!"

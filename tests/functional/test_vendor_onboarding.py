@@ -17,8 +17,9 @@ from PIL import Image
 from webtest import Upload
 
 from tests.factories import FarmCategoryFactory
-from vendors import selectors, services
 from vendors.models import Vendor, VendorEvent
+from vendors.onboarding.selectors import seller_vendor_for_user
+from vendors.onboarding.services import ShopNameTaken, vendor_apply, vendor_approve
 
 APPLICATION = {
     "name": "临县王家庄村红枣合作社",
@@ -202,7 +203,7 @@ def test_apply_rejected_resubmit_approved_opens_the_seller_center(django_app, fa
     assert vendor.status == "approved"
     assert vendor.partner is not None
     assert list(vendor.partner.users.all()) == [farmer]
-    assert selectors.seller_vendor_for_user(farmer) == vendor
+    assert seller_vendor_for_user(farmer) == vendor
     assert vendor.story == "<p>我们村种枣三百年，新拍了执照照片。</p>"
     assert _events(vendor) == [
         ("applied", "wangdashan", ""),
@@ -296,7 +297,7 @@ def test_nobody_but_staff_gets_the_licence(django_app, applied, farmer):
     other = Vendor.objects.create(
         name="沁源县党参合作社", slug="qinyuan", contact_name="李", contact_phone="+8613900000001", county="沁源县"
     )
-    services.vendor_approve(vendor=other, approved_by=None)
+    vendor_approve(vendor=other, approved_by=None)
     other.refresh_from_db()
     other.partner.users.add(other_vendor_user)
     url = f"/dashboard/vendors/{applied.pk}/licence/"
@@ -333,10 +334,10 @@ def test_no_media_url_serves_the_licence(django_app, applied):
 
 def test_two_applications_for_one_name_at_the_same_moment_give_a_message_not_an_error(farmer, categories):
     # given: the form's check passed for both; the other application was saved first
-    services.vendor_apply(user=UserFactory(), data=dict(_FIRST_RACE, name="临县枣乡合作社"), categories=[])
+    vendor_apply(user=UserFactory(), data=dict(_FIRST_RACE, name="临县枣乡合作社"), categories=[])
     # when / then
-    with pytest.raises(services.ShopNameTaken):
-        services.vendor_apply(user=farmer, data=dict(_FIRST_RACE, name="临县枣乡合作社"), categories=[])
+    with pytest.raises(ShopNameTaken):
+        vendor_apply(user=farmer, data=dict(_FIRST_RACE, name="临县枣乡合作社"), categories=[])
     assert Vendor.objects.filter(applicant=farmer).count() == 0
 
 

@@ -17,8 +17,9 @@ from oscar.apps.partner.models import Partner
 from oscar.test.factories import UserFactory
 from webtest import Upload
 
-from vendors import onboarding, selectors
 from vendors.models import Vendor, VendorEvent, VendorInvitation
+from vendors.onboarding.county import ImportFileInvalid, ImportReport, vendor_csv_import
+from vendors.onboarding.selectors import seller_vendor_for_user
 
 HEADER = "店铺名称,联系人,手机号,县区,村\n"
 
@@ -30,9 +31,9 @@ def _csv(text: str, *, bom: bool = False, encoding: str = "utf-8") -> SimpleUplo
     return SimpleUploadedFile("linxian.csv", data, content_type="text/csv")
 
 
-def _import(admin, text: str, **kwargs) -> onboarding.ImportReport:
+def _import(admin, text: str, **kwargs) -> ImportReport:
     with translation.override("zh-hans"):
-        return onboarding.vendor_csv_import(file=_csv(text, **kwargs), imported_by=admin)
+        return vendor_csv_import(file=_csv(text, **kwargs), imported_by=admin)
 
 
 def _counts() -> tuple[int, int, int, int]:
@@ -184,8 +185,8 @@ def test_shops_with_the_same_pinyin_get_distinct_slugs_and_partner_codes(admin):
 )
 def test_a_file_that_cannot_be_read_is_refused_whole(admin, data, message):
     # when
-    with translation.override("zh-hans"), pytest.raises(onboarding.ImportFileInvalid) as refused:
-        onboarding.vendor_csv_import(file=SimpleUploadedFile("x.csv", data), imported_by=admin)
+    with translation.override("zh-hans"), pytest.raises(ImportFileInvalid) as refused:
+        vendor_csv_import(file=SimpleUploadedFile("x.csv", data), imported_by=admin)
     # then
     assert refused.value.message == message
     assert _counts() == (0, 0, 0, 0)
@@ -294,7 +295,7 @@ def test_the_contact_sets_a_password_and_takes_the_shop_over(django_app, admin, 
     assert user.check_password("zaoshu-2026-hong")
     assert vendor.applicant == user
     assert (invitation.accepted_by, invitation.accepted_at is not None) == (user, True)
-    assert selectors.seller_vendor_for_user(user) == vendor
+    assert seller_vendor_for_user(user) == vendor
     assert [(e.action, e.actor) for e in VendorEvent.objects.filter(vendor=vendor).order_by("pk")] == [
         ("imported", admin),
         ("invitation_accepted", user),

@@ -2,16 +2,11 @@
 
 import pytest
 from django.core.management import call_command
-from oscar.core.loading import get_model
+from oscar.apps.address.models import Country
 from PIL import Image
 
-Product = get_model("catalogue", "Product")
-Category = get_model("catalogue", "Category")
-ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
-ProductImage = get_model("catalogue", "ProductImage")
-Partner = get_model("partner", "Partner")
-StockRecord = get_model("partner", "StockRecord")
-Country = get_model("address", "Country")
+from shop.catalogue.models import Category, Product, ProductAttributeValue, ProductImage
+from shop.partner.models import Partner, StockRecord
 
 MODELS = (Product, Category, ProductAttributeValue, ProductImage, Partner, StockRecord, Country)
 

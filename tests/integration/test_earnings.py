@@ -1,4 +1,4 @@
-"""The vendors' earnings ledger and monthly payouts (vendors.earnings, vendors.selectors.seller_earnings_*)."""
+"""The vendors' earnings ledger and monthly payouts (vendors.earnings)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -9,8 +9,18 @@ from oscar.test.factories import UserFactory
 
 from tests.functional.test_seller_center import make_order, make_product, make_vendor
 from tests.integration.test_order_parts import make_parts
-from vendors import earnings, selectors, services
+from vendors.earnings.months import month_parse
+from vendors.earnings.selectors import payout_report, seller_earnings_by_month, seller_earnings_entries
+from vendors.earnings.services import (
+    NothingToPay,
+    PartNotDelivered,
+    PayoutAlreadyPaid,
+    PayoutMonthNotOver,
+    earnings_book,
+    payout_mark_paid,
+)
 from vendors.models import EarningsEntry, OrderPart, Payout
+from vendors.onboarding.services import vendor_commission_rate_set
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 4, 10, 9, 0, tzinfo=SHANGHAI)
@@ -31,9 +41,7 @@ def delivered_part(vendor, *, china, goods: str = "100.00", shipping: str = "8.0
 
 
 def book(vendor, *, china, at, goods: str = "100.00", shipping: str = "8.00", rate: str = "0.05") -> EarningsEntry:
-    return earnings.earnings_book(
-        part=delivered_part(vendor, china=china, goods=goods, shipping=shipping, rate=rate, at=at)
-    )
+    return earnings_book(part=delivered_part(vendor, china=china, goods=goods, shipping=shipping, rate=rate, at=at))
 
 
 @pytest.fixture
@@ -48,7 +56,7 @@ def vendor_b(db):
 
 @pytest.fixture(autouse=True)
 def quiet_outbox(monkeypatch):
-    from shop.notifications import services as notifications
+    from vendors.notifications import services as notifications
 
     monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: None)
     monkeypatch.setattr(notifications, "notify_low_stock", lambda **kwargs: None)
@@ -75,7 +83,7 @@ def test_commission_and_net_are_exact(vendor_a, china, goods, shipping, rate, co
     # given
     part = delivered_part(vendor_a[0], china=china, goods=goods, shipping=shipping, rate=rate)
     # when
-    entry = earnings.earnings_book(part=part)
+    entry = earnings_book(part=part)
     # then
     assert (entry.goods_total, entry.shipping_charge, entry.commission_rate, entry.commission, entry.net) == (
         Decimal(goods),
@@ -91,9 +99,9 @@ def test_the_rate_taken_at_placement_counts_not_the_vendors_rate_today(vendor_a,
     # given: placed at 5%, the admins raise the vendor to 8% before delivery
     vendor, _user = vendor_a
     part = delivered_part(vendor, china=china, goods="200.00", rate="0.05")
-    services.vendor_commission_rate_set(vendor=vendor, rate=Decimal("0.08"))
+    vendor_commission_rate_set(vendor=vendor, rate=Decimal("0.08"))
     # when
-    entry = earnings.earnings_book(part=part)
+    entry = earnings_book(part=part)
     # then
     assert (entry.commission_rate, entry.commission) == (Decimal("0.0500"), Decimal("10.00"))
 
@@ -101,9 +109,9 @@ def test_the_rate_taken_at_placement_counts_not_the_vendors_rate_today(vendor_a,
 def test_booking_a_part_twice_gives_the_one_entry(vendor_a, china):
     # given
     part = delivered_part(vendor_a[0], china=china)
-    first = earnings.earnings_book(part=part)
+    first = earnings_book(part=part)
     # when
-    second = earnings.earnings_book(part=part)
+    second = earnings_book(part=part)
     # then
     assert second.pk == first.pk
     assert EarningsEntry.objects.count() == 1
@@ -115,8 +123,8 @@ def test_a_part_not_delivered_books_nothing(vendor_a, china):
     OrderPart.objects.filter(pk=part.pk).update(status=OrderPart.Status.SHIPPED, delivered_at=None)
     part.refresh_from_db()
     # when
-    with pytest.raises(earnings.PartNotDelivered):
-        earnings.earnings_book(part=part)
+    with pytest.raises(PartNotDelivered):
+        earnings_book(part=part)
     # then
     assert EarningsEntry.objects.count() == 0
 
@@ -128,7 +136,7 @@ def test_a_part_not_delivered_books_nothing(vendor_a, china):
 def test_a_month_that_is_not_one_is_refused(text):
     # when / then
     with pytest.raises(ValueError):
-        earnings.month_parse(text)
+        month_parse(text)
 
 
 def test_months_follow_the_shanghai_calendar_across_a_month_boundary(vendor_a, vendor_b, china):
@@ -139,7 +147,7 @@ def test_months_follow_the_shanghai_calendar_across_a_month_boundary(vendor_a, v
     book(vendor, china=china, at=datetime(2026, 3, 31, 23, 59, tzinfo=SHANGHAI), goods="10.10", shipping="0.00")
     book(vendor_b[0], china=china, at=datetime(2026, 3, 2, tzinfo=SHANGHAI), goods="999.00")
     # when
-    months = selectors.seller_earnings_by_month(vendor=vendor)
+    months = seller_earnings_by_month(vendor=vendor)
     # then
     assert months == [
         {
@@ -171,8 +179,8 @@ def test_a_vendor_sees_only_its_own_entries_of_the_month(vendor_a, vendor_b, chi
     book(vendor_a[0], china=china, at=datetime(2026, 2, 28, 23, 59, tzinfo=SHANGHAI))
     book(vendor_b[0], china=china, at=datetime(2026, 3, 5, tzinfo=SHANGHAI))
     # when
-    entries = list(selectors.seller_earnings_entries(vendor=vendor_a[0], month=date(2026, 3, 1)))
-    theirs_by_month = selectors.seller_earnings_by_month(vendor=vendor_b[0])
+    entries = list(seller_earnings_entries(vendor=vendor_a[0], month=date(2026, 3, 1)))
+    theirs_by_month = seller_earnings_by_month(vendor=vendor_b[0])
     # then
     assert entries == [mine]
     assert [row["month"] for row in theirs_by_month] == [date(2026, 3, 1)]
@@ -200,7 +208,7 @@ def test_a_payout_links_exactly_that_vendors_month(vendor_a, ledger):
     # given
     vendor, admin = vendor_a[0], UserFactory(is_staff=True)
     # when
-    payout = earnings.payout_mark_paid(
+    payout = payout_mark_paid(
         vendor=vendor, month=date(2026, 2, 1), reference=" ICBC-20260305-001 ", paid_by=admin, now=NOW
     )
     # then
@@ -213,17 +221,17 @@ def test_a_payout_links_exactly_that_vendors_month(vendor_a, ledger):
     )
     assert set(EarningsEntry.objects.filter(payout=payout)) == set(ledger["a_feb"])
     assert EarningsEntry.objects.filter(payout__isnull=True).count() == 2  # A's March, B's February
-    assert [row["paid"] for row in selectors.seller_earnings_by_month(vendor=vendor)] == [False, True]
+    assert [row["paid"] for row in seller_earnings_by_month(vendor=vendor)] == [False, True]
 
 
 def test_paying_a_month_twice_is_refused_and_changes_nothing(vendor_a, ledger):
     # given
     vendor, admin = vendor_a[0], UserFactory(is_staff=True)
-    first = earnings.payout_mark_paid(vendor=vendor, month=date(2026, 2, 1), reference="A-1", paid_by=admin, now=NOW)
+    first = payout_mark_paid(vendor=vendor, month=date(2026, 2, 1), reference="A-1", paid_by=admin, now=NOW)
     before = (list(Payout.objects.values()), list(EarningsEntry.objects.order_by("pk").values()))
     # when
-    with pytest.raises(earnings.PayoutAlreadyPaid) as refused:
-        earnings.payout_mark_paid(vendor=vendor, month=date(2026, 2, 1), reference="A-2", paid_by=admin, now=NOW)
+    with pytest.raises(PayoutAlreadyPaid) as refused:
+        payout_mark_paid(vendor=vendor, month=date(2026, 2, 1), reference="A-2", paid_by=admin, now=NOW)
     # then
     assert (list(Payout.objects.values()), list(EarningsEntry.objects.order_by("pk").values())) == before
     paid_at = first.paid_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
@@ -237,8 +245,8 @@ def test_the_current_month_cannot_be_paid_yet(vendor_a, ledger):
     # given
     vendor = vendor_a[0]
     # when
-    with pytest.raises(earnings.PayoutMonthNotOver):
-        earnings.payout_mark_paid(
+    with pytest.raises(PayoutMonthNotOver):
+        payout_mark_paid(
             vendor=vendor, month=date(2026, 4, 1), reference="", paid_by=UserFactory(is_staff=True), now=NOW
         )
     # then
@@ -247,8 +255,8 @@ def test_the_current_month_cannot_be_paid_yet(vendor_a, ledger):
 
 def test_a_month_without_earnings_has_nothing_to_pay(vendor_b, ledger):
     # when
-    with pytest.raises(earnings.NothingToPay):
-        earnings.payout_mark_paid(
+    with pytest.raises(NothingToPay):
+        payout_mark_paid(
             vendor=vendor_b[0], month=date(2026, 3, 1), reference="", paid_by=UserFactory(is_staff=True), now=NOW
         )
     # then
@@ -258,9 +266,9 @@ def test_a_month_without_earnings_has_nothing_to_pay(vendor_b, ledger):
 def test_the_payout_report_sums_each_vendor_of_the_month(vendor_a, vendor_b, ledger):
     # given
     admin = UserFactory(is_staff=True)
-    earnings.payout_mark_paid(vendor=vendor_b[0], month=date(2026, 2, 1), reference="B-1", paid_by=admin, now=NOW)
+    payout_mark_paid(vendor=vendor_b[0], month=date(2026, 2, 1), reference="B-1", paid_by=admin, now=NOW)
     # when
-    report = earnings.payout_report(month=date(2026, 2, 1))
+    report = payout_report(month=date(2026, 2, 1))
     # then
     assert [
         (row.vendor.name, row.count, row.goods_total, row.shipping_total, row.commission, row.net, row.unpaid_count)

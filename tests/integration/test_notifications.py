@@ -1,4 +1,4 @@
-"""The notification outbox (shop.notifications): written with the order, sent once after commit,
+"""The notification outbox (vendors.notifications): written with the order, sent once after commit,
 retried, failed and visible to admins, retried from the dashboard; texts in Chinese and English.
 
 Tasks run in-process (eager) here; tests/faults/ runs them through Redis and a real worker.
@@ -16,15 +16,22 @@ from django.utils import timezone, translation
 from oscar.apps.customer.models import ProductAlert
 from oscar.test.factories import ShippingEventFactory, UserFactory
 
-from shop.catalogue.tasks import send_product_alerts_task
-from shop.notifications import services
-from shop.notifications.models import Message
-from shop.notifications.tasks import resend_pending_task, send_message_task
+from shop.customer.tasks import send_product_alerts_task
 from shop.partner.models import StockRecord
 from tests.faults.backends import RecordingSmsBackend
 from tests.functional.test_seller_center import make_order, make_product, make_vendor
-from vendors import services as vendor_services
 from vendors.models import OrderPart, Shipment, Vendor
+from vendors.notifications.models import Message
+from vendors.notifications.services import (
+    _enqueue,
+    message_send,
+    messages_due,
+    notify_low_stock,
+    notify_order_placed,
+    notify_parcel_shipped,
+)
+from vendors.notifications.tasks import resend_pending_task, send_message_task
+from vendors.onboarding.services import vendor_reject
 
 BUYER_EMAIL = "buyer-secret@example.com"
 BUYER_MOBILE = "+8613912345678"
@@ -88,7 +95,7 @@ def test_placing_an_order_writes_its_messages_in_the_order_transaction(
         [(vendor_a.pk, parts[vendor_a.pk])] * 2 + [(vendor_b.pk, parts[vendor_b.pk])] * 2
     )
     assert set(Message.objects.values_list("order_id", flat=True)) == {order.pk}
-    assert len([c for c in callbacks if getattr(c, "func", None) is services._enqueue]) == 1
+    assert len([c for c in callbacks if getattr(c, "func", None) is _enqueue]) == 1
     assert mail.outbox == []
     assert RecordingSmsBackend.sent == []
 
@@ -121,7 +128,7 @@ def test_notify_order_placed_costs_two_statements(customer, two_vendors, china, 
     order.user  # noqa: B018
     # when
     with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=False):
-        services.notify_order_placed(order=order, parts=parts, language="zh-hans")
+        notify_order_placed(order=order, parts=parts, language="zh-hans")
     # then: the vendors' users' e-mail addresses, one INSERT of the six messages
     assert len(queries) == 2
     assert queries[1]["sql"].startswith('INSERT INTO "notifications_message"')
@@ -138,7 +145,7 @@ def test_writing_the_same_notification_twice_is_a_no_op(
     parts = list(OrderPart.objects.filter(order=order).select_related("vendor"))
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify_order_placed(order=order, parts=parts, language="en")
+        notify_order_placed(order=order, parts=parts, language="en")
     # then: same rows, nothing sent again
     assert list(Message.objects.order_by("pk").values_list("pk", "status", "attempts", "sent_at")) == before
     assert [status for _pk, status, _attempts, _sent in before] == ["sent"] * 6
@@ -228,7 +235,7 @@ def test_the_parcel_shipped_message_reuses_the_language_of_the_order(
     )
     # when (in a Chinese request: the vendor's)
     with django_capture_on_commit_callbacks(execute=True), translation.override("zh-hans"):
-        services.notify_parcel_shipped(shipment=shipment)
+        notify_parcel_shipped(shipment=shipment)
     # then
     assert [(m.to, m.subject) for m in mail.outbox] == [
         ([BUYER_EMAIL], f"Your parcel from 临县王家庄村合作社 has shipped (order {order.number})")
@@ -352,7 +359,7 @@ def test_the_sweep_enqueues_overdue_pending_and_stale_sending_messages_only(
     Message.objects.filter(pk=pks[2]).update(status="sending", claimed_at=timezone.now())  # being sent now
     Message.objects.filter(pk=pks[3]).update(created_at=long_ago, next_attempt_at=timezone.now())  # retry due later
     # when
-    due = services.messages_due()
+    due = messages_due()
     sent = resend_pending_task.apply().get()
     # then
     assert due == [pks[0], pks[1]]
@@ -383,7 +390,7 @@ def test_a_vendor_decision_is_still_mailed_to_the_applicant(db, django_capture_o
     )
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        vendor_services.vendor_reject(vendor=vendor, rejected_by=UserFactory(is_staff=True), reason="营业执照不清晰")
+        vendor_reject(vendor=vendor, rejected_by=UserFactory(is_staff=True), reason="营业执照不清晰")
     # then
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["farmer@example.com"], "【乡村集市】您的店铺申请未通过：临县王家庄村合作社")
@@ -407,8 +414,8 @@ def test_low_stock_tells_the_vendor_once_a_day(two_vendors, django_capture_on_co
     record.refresh_from_db()
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify_low_stock(stockrecord=record)
-        services.notify_low_stock(stockrecord=record)
+        notify_low_stock(stockrecord=record)
+        notify_low_stock(stockrecord=record)
     # then
     assert [(m.to, m.subject) for m in mail.outbox] == [(["wang@example.com"], "库存不足：临县红枣 特级")]
     assert mail.outbox[0].body.startswith("“临县红枣 特级”可售库存仅剩 3 件（您设置的提醒值为 5）。\n")
@@ -453,7 +460,7 @@ def test_two_concurrent_sends_of_one_message_send_one_email(
     def send():
         try:
             start.wait()
-            services.message_send(message_pk=message.pk)
+            message_send(message_pk=message.pk)
         finally:
             connection.close()
 

@@ -11,17 +11,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
-from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 
-from shop.notifications import services as notifications
+from shop.basket.models import Basket
 from shop.partner.strategy import Selector
 from shop.shipping.methods import PerVendorShipping
 from tests.functional.test_seller_center import make_product, make_vendor
+from vendors.fulfilment.services import ShippingChanged, order_parts_create
+from vendors.fulfilment.shipping import basket_vendor_groups, vendor_shipping_charge
 from vendors.models import OrderPart
-from vendors.shipping import ShippingChanged, basket_vendor_groups, order_parts_create, vendor_shipping_charge
-
-Basket = get_model("basket", "Basket")
+from vendors.notifications import services as notifications
 
 D = Decimal
 DEFAULTS = (None, None)
@@ -85,7 +84,7 @@ CASES = {
 
 @pytest.fixture(autouse=True)
 def notified(monkeypatch):
-    """The notification outbox (shop.notifications, built in parallel) is not what these tests check."""
+    """The notification outbox (vendors.notifications, built in parallel) is not what these tests check."""
     calls = []
     monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: calls.append(("order", kwargs)))
     monkeypatch.setattr(notifications, "notify_low_stock", lambda **kwargs: calls.append(("low stock", kwargs)))

@@ -1,4 +1,4 @@
-"""Vendors' parts of an order after placement (vendors.orders): shipped, cancelled, delivered, the order's status.
+"""Vendors' parts of an order after placement (vendors.fulfilment): shipped, cancelled, delivered, the order's status.
 
 The helpers at the top (an order of two vendors with its parts) are used by the earnings and the
 order-cancel tests too. Notifications are recorded, not sent (the outbox has its own tests).
@@ -11,16 +11,26 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
-from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
-from shop.notifications import services as notifications
+from shop.order.models import Order
 from tests.functional.test_seller_center import make_order, make_product, make_vendor, stock_of
-from vendors import orders, services
-from vendors.models import EarningsEntry, OrderPart, Shipment, Vendor
+from vendors.earnings.selectors import seller_sales_totals
+from vendors.fulfilment.selectors import order_amount_due
+from vendors.fulfilment.services import (
+    PartNotCancellable,
+    PartNotShipped,
+    ShipmentRefused,
+    order_part_cancel,
+    order_part_confirm_delivered,
+    order_parts_auto_deliver,
+    order_status_derive,
+    order_status_refresh,
+    vendor_lines_ship,
+)
+from vendors.models import EarningsEntry, OrderPart, OrderStatus, Shipment, Vendor
+from vendors.notifications import services as notifications
 
-Order = get_model("order", "Order")
-OrderNote = get_model("order", "OrderNote")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -46,13 +56,13 @@ def make_parts(order, *, shipping: str = "8.00", rates: dict | None = None) -> d
                 "status": OrderPart.Status.WAITING,
             },
         )
-    orders.order_status_refresh(order=order)
+    order_status_refresh(order=order)
     return parts
 
 
 def ship_all(vendor: Vendor, user, order, *, tracking: str = "SF1234567890") -> Shipment:
     quantities = {line.pk: line.quantity for line in order.lines.filter(partner=vendor.partner)}
-    return services.vendor_lines_ship(
+    return vendor_lines_ship(
         vendor=vendor, order=order, quantities=quantities, carrier="sf", tracking_number=tracking, shipped_by=user
     )
 
@@ -132,7 +142,7 @@ def test_a_partial_parcel_leaves_the_part_waiting(two_vendor_order, notified):
     w = two_vendor_order
     dates_line = w.order.lines.get(product=w.dates)
     # when
-    shipment = services.vendor_lines_ship(
+    shipment = vendor_lines_ship(
         vendor=w.vendor_a,
         order=w.order,
         quantities={dates_line.pk: 2},
@@ -151,7 +161,7 @@ def test_the_second_parcel_that_completes_the_vendors_lines_ships_the_part(two_v
     # given
     w = two_vendor_order
     dates_line, millet_line = w.order.lines.get(product=w.dates), w.order.lines.get(product=w.millet)
-    services.vendor_lines_ship(
+    vendor_lines_ship(
         vendor=w.vendor_a,
         order=w.order,
         quantities={dates_line.pk: 2},
@@ -160,7 +170,7 @@ def test_the_second_parcel_that_completes_the_vendors_lines_ships_the_part(two_v
         shipped_by=w.user_a,
     )
     # when
-    services.vendor_lines_ship(
+    vendor_lines_ship(
         vendor=w.vendor_a,
         order=w.order,
         quantities={millet_line.pk: 1},
@@ -185,11 +195,11 @@ def test_both_vendors_shipped_makes_the_order_shipped(two_vendor_order):
 def test_a_cancelled_part_cannot_be_shipped_and_nothing_changes(two_vendor_order, notified):
     # given
     w = two_vendor_order
-    orders.order_part_cancel(part=w.part_b, cancelled_by=w.buyer)
+    order_part_cancel(part=w.part_b, cancelled_by=w.buyer)
     stock_before = stock_of(w.ginseng)
     notified.clear()
     # when
-    with pytest.raises(services.ShipmentRefused):
+    with pytest.raises(ShipmentRefused):
         ship_all(w.vendor_b, w.user_b, w.order)
     # then
     assert refreshed(w.part_b).status == "cancelled"
@@ -207,7 +217,7 @@ def test_cancelling_a_part_releases_exactly_its_allocations_and_tells_the_vendor
     w = two_vendor_order
     assert (stock_of(w.dates), stock_of(w.millet), stock_of(w.ginseng)) == ((10, 2), (10, 1), (10, 3))
     # when
-    part = orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+    part = order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
     # then
     assert (stock_of(w.dates), stock_of(w.millet), stock_of(w.ginseng)) == ((10, 0), (10, 0), (10, 3))
     assert [line.num_allocated for line in w.order.lines.order_by("pk")] == [0, 0, 3]
@@ -226,7 +236,7 @@ def test_allocations_are_never_released_below_zero(two_vendor_order):
     w = two_vendor_order
     w.dates.stockrecords.update(num_allocated=1)
     # when
-    orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+    order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
     # then
     assert stock_of(w.dates) == (10, 0)
 
@@ -234,14 +244,14 @@ def test_allocations_are_never_released_below_zero(two_vendor_order):
 def test_cancelling_both_parts_cancels_the_order_and_nothing_is_due(two_vendor_order):
     # given
     w = two_vendor_order
-    assert orders.order_amount_due(order=w.order) == Decimal("384.80")  # 104.80 + 8.00 + 264.00 + 8.00
+    assert order_amount_due(order=w.order) == Decimal("384.80")  # 104.80 + 8.00 + 264.00 + 8.00
     # when
-    orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
-    due_after_one = orders.order_amount_due(order=w.order)
-    orders.order_part_cancel(part=w.part_b, cancelled_by=w.buyer)
+    order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+    due_after_one = order_amount_due(order=w.order)
+    order_part_cancel(part=w.part_b, cancelled_by=w.buyer)
     # then
     assert due_after_one == Decimal("272.00")
-    assert orders.order_amount_due(order=w.order) == Decimal("0.00")
+    assert order_amount_due(order=w.order) == Decimal("0.00")
     assert refreshed(w.order).status == "cancelled"
 
 
@@ -251,7 +261,7 @@ def test_a_part_that_is_not_waiting_with_nothing_shipped_cannot_be_cancelled(two
     w = two_vendor_order
     if how == "partly shipped":
         line = w.order.lines.get(product=w.millet)
-        services.vendor_lines_ship(
+        vendor_lines_ship(
             vendor=w.vendor_a,
             order=w.order,
             quantities={line.pk: 1},
@@ -262,9 +272,9 @@ def test_a_part_that_is_not_waiting_with_nothing_shipped_cannot_be_cancelled(two
     elif how in ("shipped", "delivered"):
         ship_all(w.vendor_a, w.user_a, w.order)
         if how == "delivered":
-            orders.order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
+            order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
     else:
-        orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+        order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
     notified.clear()
     before = (
         list(OrderPart.objects.order_by("pk").values()),
@@ -275,8 +285,8 @@ def test_a_part_that_is_not_waiting_with_nothing_shipped_cannot_be_cancelled(two
         w.order.notes.count(),
     )
     # when
-    with pytest.raises(orders.PartNotCancellable):
-        orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+    with pytest.raises(PartNotCancellable):
+        order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
     # then
     after = (
         list(OrderPart.objects.order_by("pk").values()),
@@ -298,7 +308,7 @@ def test_confirming_receipt_delivers_the_part_and_books_one_earnings_entry(two_v
     w = two_vendor_order
     ship_all(w.vendor_a, w.user_a, w.order)
     # when
-    part = orders.order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
+    part = order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
     # then
     assert refreshed(w.part_a).status == "delivered"
     entry = EarningsEntry.objects.get()
@@ -318,10 +328,10 @@ def test_confirming_twice_is_refused_and_books_nothing_more(two_vendor_order):
     # given
     w = two_vendor_order
     ship_all(w.vendor_a, w.user_a, w.order)
-    orders.order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
+    order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
     # when
-    with pytest.raises(orders.PartNotShipped):
-        orders.order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
+    with pytest.raises(PartNotShipped):
+        order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
     # then
     assert EarningsEntry.objects.count() == 1
 
@@ -330,8 +340,8 @@ def test_a_waiting_part_cannot_be_confirmed_delivered(two_vendor_order):
     # given
     w = two_vendor_order
     # when
-    with pytest.raises(orders.PartNotShipped):
-        orders.order_part_confirm_delivered(part=w.part_b, confirmed_by=w.buyer)
+    with pytest.raises(PartNotShipped):
+        order_part_confirm_delivered(part=w.part_b, confirmed_by=w.buyer)
     # then
     assert refreshed(w.part_b).status == "waiting"
     assert EarningsEntry.objects.count() == 0
@@ -347,8 +357,8 @@ def test_parts_shipped_more_than_the_configured_days_ago_are_delivered_automatic
     OrderPart.objects.filter(pk=w.part_a.pk).update(shipped_at=now - timedelta(days=10, seconds=1))
     OrderPart.objects.filter(pk=w.part_b.pk).update(shipped_at=now - timedelta(days=9, hours=23))
     # when
-    delivered = orders.order_parts_auto_deliver(now=now)
-    again = orders.order_parts_auto_deliver(now=now)
+    delivered = order_parts_auto_deliver(now=now)
+    again = order_parts_auto_deliver(now=now)
     # then
     assert (delivered, again) == (1, 0)
     assert (refreshed(w.part_a).status, refreshed(w.part_b).status) == ("delivered", "shipped")
@@ -359,7 +369,7 @@ def test_parts_shipped_more_than_the_configured_days_ago_are_delivered_automatic
 
 def test_the_beat_task_delivers_due_parts(two_vendor_order, settings):
     # given
-    from vendors.tasks import auto_deliver_parts_task
+    from vendors.fulfilment.tasks import auto_deliver_parts_task
 
     w = two_vendor_order
     ship_all(w.vendor_a, w.user_a, w.order)
@@ -380,8 +390,8 @@ def test_delivering_both_parts_completes_the_order(two_vendor_order):
     ship_all(w.vendor_a, w.user_a, w.order)
     ship_all(w.vendor_b, w.user_b, w.order, tracking="YT1111111")
     # when
-    orders.order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
-    orders.order_part_confirm_delivered(part=w.part_b, confirmed_by=w.buyer)
+    order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
+    order_part_confirm_delivered(part=w.part_b, confirmed_by=w.buyer)
     # then
     assert refreshed(w.order).status == "delivered"
     assert EarningsEntry.objects.count() == 2
@@ -412,7 +422,7 @@ def test_delivering_both_parts_completes_the_order(two_vendor_order):
 )
 def test_the_orders_status_follows_from_its_parts(parts, status):
     # when
-    derived = orders.order_status_derive(parts)
+    derived = order_status_derive(parts)
     # then
     assert derived == status
 
@@ -423,7 +433,7 @@ def test_every_order_status_has_a_chinese_label():
 
     # when
     with translation.override("zh-hans"):
-        labels = {code: str(label) for code, label in orders.ORDER_STATUS_LABELS.items()}
+        labels = {code: str(label) for code, label in OrderStatus.choices}
     # then
     assert labels == {
         "waiting": "待发货",
@@ -446,31 +456,30 @@ def test_an_order_placed_before_parts_keeps_its_status_and_ships_as_before(db, c
     shipment = ship_all(vendor, user, order)
     # then
     assert refreshed(order).status == "Pending"
-    assert orders.order_amount_due(order=order) is None
+    assert order_amount_due(order=order) is None
     assert notified == [("shipped", shipment)]
 
 
 def test_a_cancelled_part_is_no_sale_in_the_sellers_totals(two_vendor_order):
     # given
-    from vendors import selectors
 
     w = two_vendor_order
-    before = (selectors.seller_sales_totals(vendor=w.vendor_a), selectors.seller_sales_totals(vendor=w.vendor_b))
+    before = (seller_sales_totals(vendor=w.vendor_a), seller_sales_totals(vendor=w.vendor_b))
     # when
-    orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+    order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
     # then
     assert before == (
         {"today": Decimal("104.80"), "month": Decimal("104.80")},
         {"today": Decimal("264.00"), "month": Decimal("264.00")},
     )
-    assert selectors.seller_sales_totals(vendor=w.vendor_a) == {"today": Decimal("0.00"), "month": Decimal("0.00")}
-    assert selectors.seller_sales_totals(vendor=w.vendor_b) == {"today": Decimal("264.00"), "month": Decimal("264.00")}
+    assert seller_sales_totals(vendor=w.vendor_a) == {"today": Decimal("0.00"), "month": Decimal("0.00")}
+    assert seller_sales_totals(vendor=w.vendor_b) == {"today": Decimal("264.00"), "month": Decimal("264.00")}
 
 
 def test_a_cancelled_part_shows_on_the_sellers_order_page_without_the_ship_form(django_app, two_vendor_order):
     # given
     w = two_vendor_order
-    orders.order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
+    order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
     # when
     detail = django_app.get(f"/seller/orders/{w.order.number}/", user=w.user_a)
     listing = django_app.get("/seller/orders/", user=w.user_a)

@@ -2,7 +2,7 @@
 
 The order, its vendors' parts and its notification rows are written in one transaction; a failure
 rolls all of it back. A failure after the order is written never re-opens its basket nor lets a
-second order be placed (OSCAR_PITFALLS 6); Oscar's synchronous order e-mail is not sent.
+second order be placed (docs/oscar-pitfalls.md #6); Oscar's synchronous order e-mail is not sent.
 """
 
 from decimal import Decimal
@@ -10,16 +10,14 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
-from oscar.core.loading import get_model
 
 from shop.checkout.views import PaymentDetailsView
-from shop.notifications import services as notifications
+from shop.order.models import Order
+from shop.partner.models import StockRecord
 from tests.functional.test_checkout_bad_input import _add_to_basket, _baskets, _checkout_to_preview, _messages
 from tests.functional.test_seller_center import make_product, make_vendor
 from vendors.models import OrderPart
-
-Order = get_model("order", "Order")
-StockRecord = get_model("partner", "StockRecord")
+from vendors.notifications import services as notifications
 
 
 @pytest.fixture(autouse=True)

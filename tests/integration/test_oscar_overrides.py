@@ -34,7 +34,7 @@ def test_get_class_resolves_to_our_override(module, name, ours):
 
 
 def test_the_slug_function_is_ours():
-    assert settings.OSCAR_SLUG_FUNCTION == "shop.slugs.pinyin_slugify"
+    assert settings.OSCAR_SLUG_FUNCTION == "shop.core.slugs.pinyin_slugify"
 
 
 def test_the_strategy_and_search_index_are_ours():

@@ -4,9 +4,8 @@ import pytest
 from django.core.management import call_command
 from haystack import connections
 from haystack.query import SearchQuerySet
-from oscar.core.loading import get_model
 
-Product = get_model("catalogue", "Product")
+from shop.catalogue.models import Product
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Tenant isolation of the seller center (DESIGN invariant 1).
+"""Tenant isolation of the seller center (docs/architecture.md, invariant 1).
 
 The walk enumerates every URL pattern of the ``seller`` namespace, so a new view
 is covered the day it is added: its URL kwargs are filled with vendor B's objects
@@ -13,22 +13,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import get_resolver, reverse
-from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
+from shop.catalogue.models import Product, ProductAttributeValue, ProductCategory, ProductImage
+from shop.order.models import Line, ShippingEvent
+from shop.partner.models import StockRecord
 from tests.factories import FarmCategoryFactory, FarmProductImageFactory
 from tests.functional.test_seller_center import jpeg_bytes, make_order, make_product, make_vendor
 from tests.integration.test_earnings import book
-from vendors import services
+from vendors.fulfilment.services import ShipmentRefused, vendor_lines_ship
 from vendors.models import EarningsEntry, OrderPart, Payout, Shipment, Vendor
-
-Product = get_model("catalogue", "Product")
-ProductImage = get_model("catalogue", "ProductImage")
-ProductCategory = get_model("catalogue", "ProductCategory")
-ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
-StockRecord = get_model("partner", "StockRecord")
-Line = get_model("order", "Line")
-ShippingEvent = get_model("order", "ShippingEvent")
 
 
 @dataclass
@@ -297,8 +291,8 @@ def test_the_shipping_service_refuses_another_vendors_line(world):
     # given
     before = snapshot_of_vendor_b(world)
     # when
-    with pytest.raises(services.ShipmentRefused):
-        services.vendor_lines_ship(
+    with pytest.raises(ShipmentRefused):
+        vendor_lines_ship(
             vendor=world.vendor_a,
             order=world.mixed_order,
             quantities={world.b_line.pk: 1},

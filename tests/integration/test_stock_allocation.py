@@ -1,4 +1,4 @@
-"""No overselling: allocation is one conditional UPDATE (DESIGN invariant 2)."""
+"""No overselling: allocation is one conditional UPDATE (docs/architecture.md, invariant 2)."""
 
 import threading
 

@@ -15,7 +15,12 @@ from sorl.thumbnail.images import ImageFile
 from sorl.thumbnail.models import KVStore
 
 from shop.catalogue.models import ProductImage
-from vendors.uploads import STOREFRONT_THUMBNAILS, ThumbnailNotGenerated, clean_image_upload, generate_thumbnails
+from vendors.listings.uploads import (
+    STOREFRONT_THUMBNAILS,
+    ThumbnailNotGenerated,
+    clean_image_upload,
+    generate_thumbnails,
+)
 
 # Each thumbnail tag of the storefront, as Oscar's templates write it.
 STOREFRONT_TAGS = [

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from shop.phone import normalise_mainland_mobile
+from shop.core.phone import normalise_mainland_mobile
 
 
 @pytest.mark.parametrize(

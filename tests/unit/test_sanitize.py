@@ -1,6 +1,6 @@
 import pytest
 
-from vendors.sanitize import sanitize_html, sanitize_text
+from vendors.listings.sanitize import sanitize_html, sanitize_text
 
 REL = 'rel="nofollow noopener noreferrer"'
 

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageDraw, ImageFile
 
-from vendors.uploads import ImageRejected, SafeImageField, clean_image_upload
+from vendors.listings.uploads import ImageRejected, SafeImageField, clean_image_upload
 
 TOO_BIG_FILE = "文件太大：图片不能超过 10 MB。"
 TOO_MANY_PIXELS = "图片尺寸太大：最多 40 百万像素。"

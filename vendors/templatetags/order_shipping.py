@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from django import template
 
-from vendors import orders, selectors
+from vendors.fulfilment import selectors
+from vendors.models import OrderPart, OrderStatus
 
 register = template.Library()
 
@@ -23,16 +24,16 @@ def order_shipping_by_vendor(order) -> list[selectors.VendorShipping]:
 
 @register.filter
 def order_status_label(status: str) -> str:
-    """The translated label of a status code vendors.orders wrote; any other (Oscar's own) as it is."""
-    return orders.ORDER_STATUS_LABELS.get(status, status)
+    """The translated label of an OrderStatus code; any other (Oscar's own) as it is."""
+    return OrderStatus(status).label if status in OrderStatus.values else status
 
 
 @register.filter
 def part_status_label(status: str) -> str:
     """The translated label of a vendor part's status."""
-    return orders.PART_STATUS_LABELS.get(status, status)
+    return OrderPart.Status(status).label if status in OrderPart.Status.values else status
 
 
 @register.simple_tag
 def order_amount_due(order) -> Decimal | None:
-    return orders.order_amount_due(order=order)
+    return selectors.order_amount_due(order=order)

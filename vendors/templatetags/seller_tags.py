@@ -2,7 +2,7 @@
 
 from django import template
 
-from vendors.selectors import vendor_application_for_user
+from vendors.onboarding.selectors import vendor_application_for_user
 
 register = template.Library()
 

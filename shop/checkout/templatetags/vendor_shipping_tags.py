@@ -1,11 +1,12 @@
-"""Template access to vendors.shipping: basket and order lines grouped by vendor, with each parcel's charge.
+"""Template access to vendors.fulfilment.shipping: basket and order lines grouped by vendor, with each parcel's charge.
 
-No rule here: the grouping and the charges come from vendors.shipping.
+No rule here: the grouping and the charges come from vendors.fulfilment.shipping.
 """
 
 from django import template
 
-from vendors.shipping import basket_vendor_groups, order_vendor_groups
+from vendors.fulfilment.selectors import order_vendor_groups
+from vendors.fulfilment.shipping import basket_vendor_groups
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 """Overrides Oscar's ProductTable: the checkbox column is not sortable.
 
 Vanilla 4.2.1 answers /dashboard/catalogue/?sort=checkbox with a 500
-(ORDER BY a non-field column, OSCAR_PITFALLS 18).
+(ORDER BY a non-field column, docs/oscar-pitfalls.md #18).
 """
 
 from django_tables2 import TemplateColumn

@@ -1,0 +1,387 @@
+"""Demo and benchmark catalogue built from real Shanxi county products.
+
+Rules: running it again changes nothing (every row has a natural key: country
+code, category path, partner code, product UPC, image file name); products are
+written in bulk so a 600-vendor catalogue takes seconds, not an hour; each
+product has one stock record of one vendor (one product, one vendor).
+"""
+
+import colorsys
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from oscar.apps.address.models import Country
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
+from oscar.core.utils import slugify
+from PIL import Image, ImageDraw, ImageFont
+
+from shop.catalogue.models import Product, ProductAttributeValue, ProductCategory, ProductImage
+from shop.partner.models import Partner, StockRecord
+from vendors.listings.services import farm_produce_class
+from vendors.models import Vendor
+
+DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "shanxi_products.csv"
+ADMIN_USERNAME = "admin"
+ADMIN_EMAIL = "admin@village-market.local"
+DEFAULT_ADMIN_PASSWORD = "village-admin-2026"
+DEMO_SELLER_MOBILE = "13900000001"
+DEMO_SELLER_PASSWORD = "village-seller-2026"
+
+
+VILLAGES = ["王家庄村", "李家沟村", "张家坪村", "刘家峪村", "赵家湾村", "前进村", "东坡村", "西河村"]
+VENDOR_KINDS = ["农民专业合作社", "家庭农场", "土特产店", "农产品有限公司"]
+
+# (suffix_zh, suffix_en, weight factor label, price factor)
+VARIANTS = [
+    ("", "", None, Decimal("1")),
+    ("家庭装", "family pack", "x2", Decimal("1.85")),
+    ("礼盒装", "gift box", None, Decimal("1.35")),
+]
+
+
+@dataclass
+class SeedResult:
+    created: dict = field(default_factory=dict)
+    admin_password: str | None = None
+    seller_login: tuple[str, str, str] | None = None
+
+    def add(self, name: str, count: int) -> None:
+        self.created[name] = self.created.get(name, 0) + count
+
+    @property
+    def changed(self) -> bool:
+        return any(self.created.values())
+
+
+def load_rows() -> list[dict]:
+    with DATA_FILE.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _stable_int(*parts, modulo: int) -> int:
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
+    return int(digest[:8], 16) % modulo
+
+
+def _double_weight(weight: str) -> str:
+    number = "".join(c for c in weight if c.isdigit() or c == ".")
+    unit = weight[len(number) :]
+    try:
+        return f"{Decimal(number) * 2:g}{unit}"
+    except ArithmeticError:
+        return weight
+
+
+def render_product_image(title_en: str, county_en: str, key: str) -> bytes:
+    """A 600x600 JPEG: a coloured field with the product drawn as fruit-like shapes and its name."""
+    hue = _stable_int(key, modulo=360) / 360
+    r, g, b = colorsys.hsv_to_rgb(hue, 0.35, 0.95)
+    image = Image.new("RGB", (600, 600), (int(r * 255), int(g * 255), int(b * 255)))
+    draw = ImageDraw.Draw(image)
+    r2, g2, b2 = colorsys.hsv_to_rgb(hue, 0.8, 0.7)
+    fill = (int(r2 * 255), int(g2 * 255), int(b2 * 255))
+    for i in range(7):
+        x = 90 + _stable_int(key, i, "x", modulo=380)
+        y = 120 + _stable_int(key, i, "y", modulo=260)
+        radius = 35 + _stable_int(key, i, "r", modulo=40)
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=fill, outline=(60, 40, 20), width=3)
+    draw.rectangle((0, 470, 600, 600), fill=(250, 246, 236))
+    draw.text((30, 485), title_en[:32], fill=(60, 40, 20), font=ImageFont.load_default(size=34))
+    draw.text((30, 540), f"{county_en}, Shanxi", fill=(120, 90, 60), font=ImageFont.load_default(size=26))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def ensure_image_file(name: str, row: dict, variant_en: str) -> str:
+    path = f"images/products/demo/{name}.jpg"
+    if not default_storage.exists(path):
+        title = row["title_en"] + (f" ({variant_en})" if variant_en else "")
+        default_storage.save(path, ContentFile(render_product_image(title, row["county_en"], name)))
+    return path
+
+
+@dataclass
+class ProductSpec:
+    upc: str
+    title: str
+    row: dict
+    variant_index: int
+    partner_code: str
+    village: str
+
+
+def _product_specs_demo(rows: list[dict]) -> list[ProductSpec]:
+    specs = []
+    for i, row in enumerate(rows):
+        variant_count = 3 if i % 2 == 0 else 2
+        for v in range(variant_count):
+            suffix = VARIANTS[v][0] if VARIANTS[v][0] not in row["title_zh"] else ""
+            specs.append(
+                ProductSpec(
+                    upc=f"VM-{row['county_en'].upper()}-{i:02d}-{v}",
+                    title=f"{row['title_zh']} {suffix}".strip(),
+                    row=row,
+                    variant_index=v,
+                    partner_code=_county_partner_code(row["county_en"]),
+                    village=VILLAGES[_stable_int(row["county_en"], modulo=len(VILLAGES))],
+                )
+            )
+    return specs
+
+
+def _county_partner_code(county_en: str) -> str:
+    return f"{county_en.lower()}-coop"
+
+
+@dataclass
+class VendorSpec:
+    code: str
+    name: str
+    county: str
+    village: str
+    story: str
+
+
+def _story(row: dict, village: str, kind: str) -> str:
+    return (
+        f"<p>我们是山西省{row['prefecture_zh']}{row['county_zh']}{village}的{kind}，"
+        f"世代种植、加工本地特产。{row['title_zh'].split()[0]}等产品均由村里农户按传统方法生产，"
+        f"{row['harvest_season_zh']}新货上市，从田间直接发货。</p>"
+    )
+
+
+def _demo_partners(rows: list[dict]) -> list[VendorSpec]:
+    seen = {}
+    for row in rows:
+        code = _county_partner_code(row["county_en"])
+        if code not in seen:
+            kind = VENDOR_KINDS[_stable_int(code, modulo=len(VENDOR_KINDS))]
+            village = VILLAGES[_stable_int(row["county_en"], modulo=len(VILLAGES))]
+            seen[code] = VendorSpec(
+                code, f"{row['county_zh']}{village}{kind}", row["county_zh"], village, _story(row, village, kind)
+            )
+    return list(seen.values())
+
+
+def _scaled(rows: list[dict], vendors: int, per_vendor: int) -> tuple[list[VendorSpec], list[ProductSpec]]:
+    partners, specs = [], []
+    for n in range(vendors):
+        home = rows[n % len(rows)]
+        code = f"vendor-{n + 1:04d}"
+        village = VILLAGES[n % len(VILLAGES)]
+        kind = VENDOR_KINDS[n % len(VENDOR_KINDS)]
+        partners.append(
+            VendorSpec(
+                code,
+                f"{home['county_zh']}{village}{kind}{n + 1}号",
+                home["county_zh"],
+                village,
+                _story(home, village, kind),
+            )
+        )
+        for k in range(per_vendor):
+            row = rows[(n + k) % len(rows)]
+            v = k % len(VARIANTS)
+            specs.append(
+                ProductSpec(
+                    upc=f"VM-{code.upper()}-{k:03d}",
+                    title=f"{row['title_zh']} {VARIANTS[v][0]} {village}".replace("  ", " "),
+                    row=row,
+                    variant_index=v,
+                    partner_code=code,
+                    village=village,
+                )
+            )
+    return partners, specs
+
+
+def _description(spec: ProductSpec, weight: str) -> str:
+    row = spec.row
+    gi = "，国家地理标志产品" if row["geographical_indication"] == "yes" else ""
+    return (
+        f"<p>{row['title_zh']}产自山西省{row['prefecture_zh']}{row['county_zh']}{spec.village}{gi}。"
+        f"{row['harvest_season_zh']}采收，农户自家种植、手工挑选、产地直发。</p>"
+        f"<p>净含量：{weight}；保质期：{row['shelf_life_days']}天；储存方式：{row['storage_zh']}。</p>"
+    )
+
+
+@transaction.atomic
+def seed_catalogue(*, vendors: int | None = None, products_per_vendor: int | None = None) -> SeedResult:
+    """Create whatever of the demo catalogue is missing; return what was created."""
+    result = SeedResult()
+    rows = load_rows()
+
+    _ensure_site_and_country(result)
+    product_class = farm_produce_class()
+    attributes = {a.code: a for a in product_class.attributes.all()}
+    categories = {}
+    for row in rows:
+        if row["category_zh"] not in categories:
+            categories[row["category_zh"]] = create_from_breadcrumbs(row["category_zh"], separator="/")
+
+    if vendors:
+        partner_rows, specs = _scaled(rows, vendors, products_per_vendor or 20)
+    else:
+        partner_rows = _demo_partners(rows)
+        specs = _product_specs_demo(rows)
+
+    codes = [v.code for v in partner_rows]
+    existing_partners = set(Partner.objects.filter(code__in=codes).values_list("code", flat=True))
+    new_partners = [Partner(code=v.code, name=v.name) for v in partner_rows if v.code not in existing_partners]
+    Partner.objects.bulk_create(new_partners)
+    result.add("partners", len(new_partners))
+    partners = {p.code: p for p in Partner.objects.filter(code__in=codes)}
+    _ensure_vendors(partner_rows, partners, result)
+
+    existing_upcs = set(Product.objects.filter(upc__in=[s.upc for s in specs]).values_list("upc", flat=True))
+    todo = [s for s in specs if s.upc not in existing_upcs]
+    for start in range(0, len(todo), 2000):
+        _create_products(todo[start : start + 2000], product_class, attributes, categories, partners)
+    result.add("products", len(todo))
+
+    result.admin_password = _ensure_admin(result)
+    if not vendors:
+        _ensure_demo_seller(partners[partner_rows[0].code], result)
+    return result
+
+
+def _ensure_vendors(specs: list[VendorSpec], partners: dict, result: SeedResult) -> None:
+    """Every demo partner is an approved vendor with a storefront profile."""
+    existing = set(Vendor.objects.filter(partner__code__in=partners).values_list("partner__code", flat=True))
+    new = [
+        Vendor(
+            partner=partners[v.code],
+            status=Vendor.Status.APPROVED,
+            slug=v.code,
+            name=v.name,
+            contact_name="村长",
+            contact_phone=f"+86139{_stable_int(v.code, modulo=10**8):08d}",
+            county=v.county,
+            village=v.village,
+            story=v.story,
+        )
+        for v in specs
+        if v.code not in existing
+    ]
+    Vendor.objects.bulk_create(new)
+    result.add("vendors", len(new))
+
+
+def _ensure_site_and_country(result: SeedResult) -> None:
+    # The site row may be missing on a database a test emptied; get_current() would raise.
+    site, _ = Site.objects.get_or_create(pk=settings.SITE_ID, defaults={"domain": "127.0.0.1:8000"})
+    if site.name != "乡村集市":
+        site.name, site.domain = "乡村集市", "127.0.0.1:8000"
+        site.save()
+    _, created = Country.objects.get_or_create(
+        iso_3166_1_a2="CN",
+        defaults={
+            "iso_3166_1_a3": "CHN",
+            "iso_3166_1_numeric": "156",
+            "printable_name": "中国",
+            "name": "中华人民共和国",
+            "is_shipping_country": True,
+            "display_order": 1,
+        },
+    )
+    result.add("countries", int(created))
+
+
+def _create_products(specs, product_class, attributes, categories, partners) -> None:
+    products, stockrecords, values, links, images = [], [], [], [], []
+    for spec in specs:
+        _suffix, suffix_en, weight_rule, factor = VARIANTS[spec.variant_index]
+        weight = _double_weight(spec.row["net_weight"]) if weight_rule == "x2" else spec.row["net_weight"]
+        product = Product(
+            upc=spec.upc,
+            title=spec.title,
+            slug=slugify(spec.title) or spec.upc.lower(),
+            description=_description(spec, weight),
+            product_class=product_class,
+            structure=Product.STANDALONE,
+            is_public=True,
+        )
+        products.append((spec, product, weight, factor, suffix_en))
+    Product.objects.bulk_create([p for _, p, *_ in products])
+    # SQLite and PostgreSQL both return primary keys from bulk_create.
+    for spec, product, weight, factor, suffix_en in products:
+        row = spec.row
+        price = (Decimal(row["price_cny"]) * factor).quantize(Decimal("0.1")) - Decimal("0.10")
+        stockrecords.append(
+            StockRecord(
+                product=product,
+                partner=partners[spec.partner_code],
+                partner_sku=spec.upc,
+                price=max(price, Decimal("1.00")),
+                price_currency=settings.OSCAR_DEFAULT_CURRENCY,
+                num_in_stock=20 + _stable_int(spec.upc, modulo=280),
+                low_stock_threshold=10,
+            )
+        )
+        attribute_values = {
+            "origin_province": "山西省",
+            "origin_prefecture": row["prefecture_zh"],
+            "origin_county": row["county_zh"],
+            "origin_village": spec.village,
+            "net_weight": weight,
+            "harvest_season": row["harvest_season_zh"],
+            "shelf_life_days": int(row["shelf_life_days"]),
+            "storage": row["storage_zh"],
+            "geographical_indication": row["geographical_indication"] == "yes",
+        }
+        for code, value in attribute_values.items():
+            attribute = attributes[code]
+            value_field = f"value_{attribute.type}"
+            values.append(ProductAttributeValue(product=product, attribute=attribute, **{value_field: value}))
+        links.append(ProductCategory(product=product, category=categories[row["category_zh"]]))
+        image_key = f"{row['county_en'].lower()}-{_stable_int(row['title_en'], modulo=10**8):08d}-{spec.variant_index}"
+        images.append(
+            ProductImage(
+                product=product,
+                original=ensure_image_file(image_key, row, suffix_en),
+                caption=product.title,
+                display_order=0,
+            )
+        )
+    StockRecord.objects.bulk_create(stockrecords)
+    ProductAttributeValue.objects.bulk_create(values)
+    ProductCategory.objects.bulk_create(links)
+    ProductImage.objects.bulk_create(images)
+
+
+def _ensure_admin(result: SeedResult) -> str | None:
+    """Create the demo admin; return its password while it is still the demo one."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=ADMIN_USERNAME,
+        defaults={"email": ADMIN_EMAIL, "is_staff": True, "is_superuser": True},
+    )
+    if created:
+        user.set_password(DEFAULT_ADMIN_PASSWORD)
+        user.save()
+        result.add("admin users", 1)
+    return DEFAULT_ADMIN_PASSWORD if user.check_password(DEFAULT_ADMIN_PASSWORD) else None
+
+
+def _ensure_demo_seller(partner, result: SeedResult) -> None:
+    """A farmer who runs the first demo shop, to try the seller center (signs in with the mobile number)."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=DEMO_SELLER_MOBILE, defaults={"first_name": "王秀英"})
+    if created:
+        user.set_password(DEMO_SELLER_PASSWORD)
+        user.save()
+        result.add("demo sellers", 1)
+    partner.users.add(user)
+    if user.check_password(DEMO_SELLER_PASSWORD):
+        result.seller_login = (DEMO_SELLER_MOBILE, DEMO_SELLER_PASSWORD, partner.name)

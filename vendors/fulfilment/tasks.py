@@ -1,0 +1,11 @@
+"""Celery tasks of fulfilment: thin, idempotent."""
+
+from celery import shared_task
+
+
+@shared_task
+def auto_deliver_parts_task() -> int:
+    """Beat, hourly: parts shipped more than VENDOR_AUTO_DELIVER_DAYS ago count as delivered (earnings booked)."""
+    from vendors.fulfilment.services import order_parts_auto_deliver
+
+    return order_parts_auto_deliver()

@@ -1,0 +1,381 @@
+"""Notification outbox: every message leaving the platform (email, SMS) is first a row here.
+
+Rules:
+- Writing (``notify_*``): called inside the caller's transaction; decides the recipients, writes
+  one Message row per recipient and channel (one INSERT for all of them) and enqueues their
+  sending on commit. If the caller rolls back, no row and no task remain. Writing the same
+  notification twice is a no-op (``Message.dedupe_key`` is unique).
+- Recipients: the buyer gets e-mail (order.email) and SMS (the shipping address's mobile), in the
+  language of the order (given at placement, then read from its order_placed message); a vendor
+  gets e-mail to its users (the applicant for decisions on an application) and SMS to its
+  contact phone, in settings.LANGUAGE_CODE. A number that is not a mainland mobile gets no SMS.
+- Sending (``message_send``, run by the worker): one conditional UPDATE claims the row (pending,
+  or "sending" with a claim older than NOTIFICATION_RESEND_AFTER_SECONDS: its worker died); no row
+  claimed means another worker sent or is sending it, so nothing is sent. A send error puts it
+  back to pending with a backoff; after NOTIFICATION_MAX_ATTEMPTS it is failed, for an admin to
+  retry (``message_retry``). Texts are rendered at send time from the templates in
+  notifications/<kind>/, in the message's language.
+"""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sites.models import Site
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from shop.core.celery_utils import enqueue_on_commit
+from shop.core.phone import normalise_mainland_mobile
+from vendors.notifications.models import Message
+from vendors.notifications.sms import get_sms_backend
+
+logger = logging.getLogger(__name__)
+Kind = Message.Kind
+Channel = Message.Channel
+Status = Message.Status
+VENDOR_DECISIONS = ("approved", "rejected", "suspended", "reinstated")
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+def notify_order_placed(*, order, parts, language: str) -> None:
+    """The buyer's confirmation (email and/or SMS) and to each vendor of ``parts`` a
+    "new order" message listing only its own lines. Called inside the order's transaction.
+
+    Uses the order's user and shipping address and the parts' vendors as already loaded; one
+    query for the vendors' users' e-mail addresses, one INSERT for every message.
+    """
+    language = (language or settings.LANGUAGE_CODE).lower()
+    messages = _buyer_messages(Kind.ORDER_PLACED, order, key=order.pk, language=language)
+    vendor_language = settings.LANGUAGE_CODE
+    recipients = _vendor_recipients([part.vendor for part in parts])
+    for part in parts:
+        for channel, recipient in recipients[part.vendor.pk]:
+            messages.append(
+                _message(
+                    Kind.VENDOR_NEW_ORDER,
+                    channel,
+                    recipient,
+                    vendor_language,
+                    key=part.pk,
+                    order=order,
+                    part=part,
+                    vendor=part.vendor,
+                )
+            )
+    _write(messages)
+
+
+def notify_parcel_shipped(*, shipment) -> None:
+    """To the buyer: a vendor's parcel left, with carrier and tracking number (vendors.models.Shipment)."""
+    order = shipment.event.order
+    messages = _buyer_messages(
+        Kind.PARCEL_SHIPPED,
+        order,
+        key=shipment.pk,
+        language=_order_language(order),
+        shipment=shipment,
+        vendor_id=shipment.vendor_id,
+    )
+    _write(messages)
+
+
+def notify_part_cancelled(*, part) -> None:
+    """To the vendor: the buyer cancelled its part of an order (vendors.models.OrderPart)."""
+    recipients = _vendor_recipients([part.vendor])[part.vendor.pk]
+    _write(
+        [
+            _message(
+                Kind.PART_CANCELLED,
+                channel,
+                recipient,
+                settings.LANGUAGE_CODE,
+                key=part.pk,
+                order_id=part.order_id,
+                part=part,
+                vendor=part.vendor,
+            )
+            for channel, recipient in recipients
+        ]
+    )
+
+
+def notify_vendor_event(*, event) -> None:
+    """To the vendor's contact: approved / rejected / suspended / reinstated (vendors.models.VendorEvent).
+
+    E-mail to the applicant (a rejected application has no partner users yet), SMS to the
+    contact phone. Other events (applied, imported ...) tell nobody.
+    """
+    if event.action not in VENDOR_DECISIONS:
+        return
+    vendor = event.vendor
+    recipients = []
+    applicant = vendor.applicant
+    if applicant is not None and applicant.email:
+        recipients.append((Channel.EMAIL, applicant.email))
+    if mobile := _mobile(vendor.contact_phone):
+        recipients.append((Channel.SMS, mobile))
+    _write(
+        [
+            _message(
+                Kind.VENDOR_DECISION,
+                channel,
+                recipient,
+                settings.LANGUAGE_CODE,
+                key=event.pk,
+                vendor_event=event,
+                vendor=vendor,
+            )
+            for channel, recipient in recipients
+        ]
+    )
+
+
+def notify_low_stock(*, stockrecord) -> None:
+    """To the vendor: a product's stock left for sale fell to or below its low-stock threshold.
+
+    At most one message per stock record, recipient and day (Asia/Shanghai): a busy product
+    does not page its farmer at every sale.
+    """
+    vendor = getattr(stockrecord.partner, "vendor", None)
+    if vendor is None:
+        return
+    day = timezone.localdate().isoformat()
+    _write(
+        [
+            _message(
+                Kind.LOW_STOCK,
+                channel,
+                recipient,
+                settings.LANGUAGE_CODE,
+                key=f"{stockrecord.pk}:{day}",
+                stockrecord=stockrecord,
+                vendor=vendor,
+            )
+            for channel, recipient in _vendor_recipients([vendor])[vendor.pk]
+        ]
+    )
+
+
+def _message(kind: str, channel: str, recipient: str, language: str, *, key, **about) -> Message:
+    return Message(
+        kind=kind,
+        channel=channel,
+        recipient=recipient,
+        language=language,
+        dedupe_key=f"{kind}:{key}:{channel}:{recipient}",
+        **about,
+    )
+
+
+def _buyer_messages(kind: str, order, *, key, language: str, **about) -> list[Message]:
+    messages = []
+    if order.email:
+        messages.append(_message(kind, Channel.EMAIL, order.email, language, key=key, order=order, **about))
+    address = order.shipping_address
+    if address is not None and (mobile := _mobile(address.phone_number)):
+        messages.append(_message(kind, Channel.SMS, mobile, language, key=key, order=order, **about))
+    return messages
+
+
+def _order_language(order) -> str:
+    """The language the buyer placed the order in (recorded on its confirmation)."""
+    language = Message.objects.filter(order=order, kind=Kind.ORDER_PLACED).values_list("language", flat=True).first()
+    return language or settings.LANGUAGE_CODE
+
+
+def _vendor_recipients(vendors) -> dict[int, list[tuple[str, str]]]:
+    """{vendor pk: [(channel, recipient)]}: its active users' e-mails (one query for all), its mobile."""
+    recipients = {vendor.pk: [] for vendor in vendors}
+    by_partner = {vendor.partner_id: vendor.pk for vendor in vendors if vendor.partner_id}
+    if by_partner:
+        emails = (
+            get_user_model()
+            .objects.filter(partners__in=list(by_partner), is_active=True)
+            .exclude(email="")
+            .order_by("pk")
+            .values_list("partners", "email")
+        )
+        for partner_id, email in emails:
+            recipients[by_partner[partner_id]].append((Channel.EMAIL, email))
+    for vendor in vendors:
+        if mobile := _mobile(vendor.contact_phone):
+            recipients[vendor.pk].append((Channel.SMS, mobile))
+    return recipients
+
+
+def _mobile(value) -> str:
+    """The number as +86 and 11 digits, or "" when it is no mainland mobile (no SMS then)."""
+    if not value:
+        return ""
+    try:
+        return normalise_mainland_mobile(str(value))
+    except ValidationError:
+        return ""
+
+
+def _write(messages: list[Message]) -> None:
+    """One INSERT for all; a row whose dedupe_key exists is left as it is (the no-op update
+    only makes the database return its id). All are enqueued after commit."""
+    if not messages:
+        return
+    Message.objects.bulk_create(
+        messages, update_conflicts=True, unique_fields=["dedupe_key"], update_fields=["dedupe_key"]
+    )
+    transaction.on_commit(partial(_enqueue, [message.pk for message in messages]), robust=True)
+
+
+def _enqueue(message_pks: list[int]) -> None:
+    """Enqueue each message; at the first failure (broker down) stop: the request has paid for
+    one timeout, and the rows stay pending for the sweep."""
+    from vendors.notifications.tasks import send_message_task
+
+    for done, pk in enumerate(message_pks):
+        try:
+            send_message_task.delay(pk)
+        except Exception:  # kombu's OperationalError, a socket timeout ...
+            logger.warning(
+                "could not enqueue messages %s: left pending for the sweep", message_pks[done:], exc_info=True
+            )
+            return
+
+
+# Sending ------------------------------------------------------------------------------------
+
+
+def message_send(*, message_pk: int) -> int | None:
+    """Claim the message, send it, record the outcome.
+
+    Returns the seconds to wait before the next attempt when sending failed and attempts
+    remain; None otherwise (sent, failed for good, or not ours to send).
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.NOTIFICATION_RESEND_AFTER_SECONDS)
+    claimed = (
+        Message.objects.filter(pk=message_pk)
+        .filter(Q(status=Status.PENDING) | Q(status=Status.SENDING, claimed_at__lt=stale))
+        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    ours = Message.objects.filter(pk=message_pk, status=Status.SENDING, claimed_at=now)
+    message = Message.objects.get(pk=message_pk)
+    try:
+        _deliver(message)
+    except Exception as error:  # any backend's error: recorded on the row, retried, then failed
+        logger.warning("sending message %s failed (attempt %s)", message_pk, message.attempts, exc_info=True)
+        last_error = f"{type(error).__name__}: {error}"[:2000]
+        if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            ours.update(status=Status.FAILED, last_error=last_error, next_attempt_at=None)
+            return None
+        delay = retry_delay(attempts=message.attempts)
+        ours.update(status=Status.PENDING, last_error=last_error, next_attempt_at=now + timedelta(seconds=delay))
+        return delay
+    ours.update(status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None)
+    return None
+
+
+def retry_delay(*, attempts: int) -> int:
+    """Exponential backoff after the n-th failed attempt: 30 s, 60 s, 2 min ... at most an hour."""
+    return min(30 * 2 ** (attempts - 1), 3600)
+
+
+def messages_due(*, limit: int = 1000) -> list[int]:
+    """Pending messages whose send (or retry) is NOTIFICATION_RESEND_AFTER_SECONDS overdue (their
+    task was lost: broker down, worker killed) and "sending" ones whose claim is that old."""
+    stale = timezone.now() - timedelta(seconds=settings.NOTIFICATION_RESEND_AFTER_SECONDS)
+    due = Message.objects.alias(due_at=Coalesce("next_attempt_at", "created_at")).filter(
+        Q(status=Status.PENDING, due_at__lt=stale) | Q(status=Status.SENDING, claimed_at__lt=stale)
+    )
+    return list(due.order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def message_retry(*, message_pk: int) -> bool:
+    """An admin's retry of a failed message: pending again with fresh attempts, enqueued on commit.
+
+    Returns False (nothing changed) when the message is not failed (any more)."""
+    from vendors.notifications.tasks import send_message_task
+
+    retried = Message.objects.filter(pk=message_pk, status=Status.FAILED).update(
+        status=Status.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
+    )
+    if retried:
+        enqueue_on_commit(send_message_task, message_pk)
+    return bool(retried)
+
+
+def messages_retry_failed() -> int:
+    """Retry every failed message; returns how many."""
+    pks = list(Message.objects.filter(status=Status.FAILED).values_list("pk", flat=True))
+    return sum(message_retry(message_pk=pk) for pk in pks)
+
+
+# Rendering ----------------------------------------------------------------------------------
+
+
+def _deliver(message: Message) -> None:
+    texts = message_render(message=message)
+    if message.channel == Channel.EMAIL:
+        EmailMessage(texts["subject"], texts["body"], settings.DEFAULT_FROM_EMAIL, [message.recipient]).send()
+    else:
+        get_sms_backend().send(message.recipient, texts["text"])
+
+
+def message_render(*, message: Message) -> dict[str, str]:
+    """The texts the recipient gets: {"subject", "body"} for e-mail, {"text"} for SMS (tests, previews)."""
+    with translation.override(message.language):
+        context = _context(message)
+        folder = f"notifications/{message.kind}"
+        if message.channel == Channel.EMAIL:
+            return {
+                "subject": " ".join(render_to_string(f"{folder}/subject.txt", context).split()),
+                "body": render_to_string(f"{folder}/body.txt", context).strip() + "\n",
+            }
+        return {"text": render_to_string(f"{folder}/sms.txt", context).strip()}
+
+
+def _context(message: Message) -> dict:
+    site = Site.objects.get_current()
+    base = f"{'http' if settings.DEBUG else 'https'}://{site.domain}"
+    context = {"message": message, "shop_name": settings.OSCAR_SHOP_NAME, "site_url": base}
+    order = message.order
+    if order is not None:
+        lines = order.lines.select_related("partner").order_by("pk")
+        if message.part_id:
+            lines = lines.filter(partner_id=message.part.vendor.partner_id)
+        context.update(order=order, lines=list(lines), address=_address_text(order.shipping_address))
+        if order.user_id:
+            path = reverse("customer:order", kwargs={"order_number": order.number})
+        else:
+            kwargs = {"order_number": order.number, "hash": order.verification_hash()}
+            path = reverse("customer:anon-order", kwargs=kwargs)
+        context["order_url"] = base + path
+        context["seller_order_url"] = base + reverse("seller:order-detail", kwargs={"number": order.number})
+    for name in ("part", "shipment", "vendor_event", "stockrecord", "vendor"):
+        context[name] = getattr(message, name)
+    if message.vendor_event is not None:
+        context["event"] = message.vendor_event
+        context["seller_url"] = base + reverse("seller:home")
+    if message.stockrecord is not None:
+        context["product"] = message.stockrecord.product
+        context["stock_url"] = base + reverse("seller:product-stock", kwargs={"pk": message.stockrecord.product_id})
+    return context
+
+
+def _address_text(address) -> str:
+    """One line, the Chinese way round: name, mobile, province city county street."""
+    if address is None:
+        return ""
+    phone = address.phone_number.as_national if address.phone_number else ""
+    place = "".join(part for part in (address.state, address.line4, address.line3, address.line1) if part)
+    return f"{address.first_name} {phone}, {place}".replace("  ", " ")

@@ -1,0 +1,66 @@
+"""Onboarding reads: who works for which shop, and the admins' view of every application.
+
+Rules:
+- A user reaches the seller center only through an approved vendor whose partner lists the user
+  (``seller_vendor_for_user``); a suspended vendor only for the orders it still has to ship.
+- Admins see every vendor, whatever its status (``vendor_admin_*``); someone else's id is a 404.
+"""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from vendors.models import Vendor, VendorEvent, VendorInvitation
+
+
+def seller_vendor_for_user(user, *, include_suspended: bool = False) -> Vendor | None:
+    """The approved vendor this user works for, if any.
+
+    ``include_suspended``: a suspended vendor still ships the orders it already
+    has, so its order pages (only those) admit it.
+    """
+    if not user.is_authenticated:
+        return None
+    statuses = [Vendor.Status.APPROVED] + ([Vendor.Status.SUSPENDED] if include_suspended else [])
+    return Vendor.objects.select_related("partner").filter(status__in=statuses, partner__users=user).first()
+
+
+def vendor_application_for_user(user) -> Vendor | None:
+    """The vendor profile this user applied for or works for, whatever its status."""
+    if not user.is_authenticated:
+        return None
+    return Vendor.objects.filter(Q(applicant=user) | Q(partner__users=user)).order_by("-created_at").first()
+
+
+def vendor_admin_list(*, status: str | None = None, county: str | None = None) -> QuerySet:
+    """Every vendor (any status) for the admins' dashboard, newest first, optionally filtered."""
+    vendors = Vendor.objects.select_related("applicant", "partner")
+    if status:
+        vendors = vendors.filter(status=status)
+    if county:
+        vendors = vendors.filter(county=county)
+    return vendors.order_by("-created_at", "-pk")
+
+
+def vendor_admin_counties() -> list[str]:
+    """The counties of all vendors, whatever their status, for the dashboard's filter."""
+    return list(Vendor.objects.order_by("county").values_list("county", flat=True).distinct())
+
+
+def vendor_admin_get(*, pk: int) -> Vendor:
+    """One vendor with what the dashboard shows: applicant, categories, audit trail, invitations; Http404."""
+    try:
+        return (
+            Vendor.objects.select_related("applicant", "partner")
+            .prefetch_related(
+                "main_categories",
+                "partner__users",
+                Prefetch("events", queryset=VendorEvent.objects.select_related("actor")),
+                Prefetch(
+                    "invitations",
+                    queryset=VendorInvitation.objects.select_related("accepted_by").order_by("-created_at", "-pk"),
+                ),
+            )
+            .get(pk=pk)
+        )
+    except Vendor.DoesNotExist as missing:
+        raise Http404 from missing

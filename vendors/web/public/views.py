@@ -1,0 +1,190 @@
+"""Public vendor pages: applying to sell and its status, invitations, the directory and storefronts.
+
+Thin views: the rules are in vendors.onboarding.services (applying), vendors.onboarding.county (invitations) and
+vendors.storefront.selectors (who is shown: only approved vendors have a storefront).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+
+from vendors.onboarding.county import (
+    InvitationAccountExists,
+    InvitationInvalid,
+    invitation_username,
+    vendor_invitation_accept,
+    vendor_invitation_get,
+)
+from vendors.onboarding.selectors import vendor_application_for_user
+from vendors.onboarding.services import ShopNameTaken, VendorStatusError, application_can_change, vendor_apply
+from vendors.storefront.selectors import (
+    storefront_counties,
+    storefront_vendor_get,
+    storefront_vendor_list,
+    storefront_vendor_products,
+    storefront_vendor_rating,
+)
+from vendors.web.public.forms import InvitationAcceptForm, VendorApplicationForm
+
+INVITATION_PROBLEMS = {
+    "unknown": _("This invitation link is not valid. Please check that you copied all of it."),
+    "used": _("This invitation link has been used already: the shop has been taken over. Please sign in."),
+    "expired": _("This invitation link has expired. Please ask the market's staff for a new one."),
+}
+
+
+class ApplyView(LoginRequiredMixin, generic.FormView):
+    """A signed-in user applies to sell, or corrects a pending or rejected application."""
+
+    form_class = VendorApplicationForm
+    template_name = "vendors/apply/apply.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.vendor = vendor_application_for_user(request.user)
+            if not application_can_change(self.vendor):
+                return redirect("vendors:apply-status")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "vendor": self.vendor}
+
+    def form_valid(self, form):
+        try:
+            vendor_apply(
+                user=self.request.user,
+                data=form.application_data(),
+                categories=form.cleaned_data["main_categories"],
+                licence=form.cleaned_data["licence"],
+            )
+        except ShopNameTaken:
+            form.add_error("name", _("Another shop already has this name. Please choose another."))
+            return self.form_invalid(form)
+        except VendorStatusError:
+            messages.error(self.request, _("Your application has been decided meanwhile; see its status below."))
+        else:
+            messages.success(self.request, _("Thank you! Your application has been sent. We will review it soon."))
+        return redirect("vendors:apply-status")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "vendor": self.vendor}
+
+
+class ApplyStatusView(LoginRequiredMixin, generic.TemplateView):
+    """Where the applicant's application stands, with the reason of a rejection or a suspension."""
+
+    template_name = "vendors/apply/status.html"
+
+    def get(self, request, *args, **kwargs):
+        self.vendor = vendor_application_for_user(request.user)
+        if self.vendor is None:
+            return redirect("vendors:apply")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "vendor": self.vendor,
+            "can_edit": application_can_change(self.vendor),
+        }
+
+
+class InvitationView(generic.FormView):
+    """An imported vendor's contact sets a password and takes the shop over, once."""
+
+    form_class = InvitationAcceptForm
+    template_name = "vendors/apply/invitation.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.invitation = vendor_invitation_get(token=kwargs["token"])
+        except InvitationInvalid as invalid:
+            return self.refuse(invalid.reason)
+        return super().dispatch(request, *args, **kwargs)
+
+    def refuse(self, reason: str):
+        return render(
+            self.request,
+            "vendors/apply/invitation_invalid.html",
+            {"problem": INVITATION_PROBLEMS[reason]},
+            status=404 if reason == "unknown" else 410,
+        )
+
+    def get_form_kwargs(self):
+        vendor = self.invitation.vendor
+        return {
+            **super().get_form_kwargs(),
+            "username": invitation_username(vendor),
+            "contact_name": vendor.contact_name,
+        }
+
+    def form_valid(self, form):
+        try:
+            user = vendor_invitation_accept(
+                token=self.kwargs["token"],
+                password=form.cleaned_data["password1"],
+                email=form.cleaned_data["email"],
+            )
+        except InvitationInvalid as invalid:
+            return self.refuse(invalid.reason)
+        except InvitationAccountExists:
+            form.add_error(
+                None,
+                _("An account with this mobile number exists already. Please ask the market's staff for help."),
+            )
+            return self.form_invalid(form)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, _("Welcome! Your shop is ready: add your first products."))
+        return redirect("seller:home")
+
+    def get_context_data(self, **kwargs):
+        vendor = self.invitation.vendor
+        return {
+            **super().get_context_data(**kwargs),
+            "vendor": vendor,
+            "username": invitation_username(vendor),
+        }
+
+
+class VendorDirectoryView(generic.ListView):
+    """Approved vendors with their count of products, optionally of one county."""
+
+    template_name = "vendors/storefront/directory.html"
+    context_object_name = "vendors"
+    paginate_by = 24
+
+    def get_queryset(self):
+        self.county = self.request.GET.get("county", "").strip()
+        return storefront_vendor_list(county=self.county or None)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "counties": storefront_counties(),
+            "county": self.county,
+        }
+
+
+class StorefrontView(generic.ListView):
+    """One approved vendor's shop: banner, logo, story, rating and its products (404 for any other vendor)."""
+
+    template_name = "vendors/storefront/storefront.html"
+    context_object_name = "products"
+
+    def get_paginate_by(self, queryset):
+        return settings.OSCAR_PRODUCTS_PER_PAGE
+
+    def get_queryset(self):
+        self.vendor = storefront_vendor_get(slug=self.kwargs["slug"])
+        return storefront_vendor_products(vendor=self.vendor)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "vendor": self.vendor,
+            "rating": storefront_vendor_rating(vendor=self.vendor),
+        }

@@ -1,0 +1,38 @@
+"""The seller center (namespace seller:). Every view here reads through a vendor-scoped selector (seller_*)."""
+
+from django.urls import path
+
+from vendors.web.seller.earnings import EarningsCsvView, EarningsView
+from vendors.web.seller.views import (
+    HomeView,
+    OrderDetailView,
+    OrderListView,
+    ProductCreateView,
+    ProductEditView,
+    ProductImageDeleteView,
+    ProductListedView,
+    ProductListView,
+    ProductStockView,
+    ProfileView,
+)
+
+app_name = "seller"
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("products/", ProductListView.as_view(), name="product-list"),
+    path("products/new/", ProductCreateView.as_view(), name="product-create"),
+    path("products/<int:pk>/", ProductEditView.as_view(), name="product-edit"),
+    path("products/<int:pk>/stock/", ProductStockView.as_view(), name="product-stock"),
+    path("products/<int:pk>/delist/", ProductListedView.as_view(listed=False), name="product-delist"),
+    path("products/<int:pk>/relist/", ProductListedView.as_view(listed=True), name="product-relist"),
+    path(
+        "products/<int:pk>/photos/<int:image_pk>/delete/",
+        ProductImageDeleteView.as_view(),
+        name="product-image-delete",
+    ),
+    path("orders/", OrderListView.as_view(), name="order-list"),
+    path("orders/<str:number>/", OrderDetailView.as_view(), name="order-detail"),
+    path("profile/", ProfileView.as_view(), name="profile"),
+    path("earnings/", EarningsView.as_view(), name="earnings"),
+    path("earnings/<str:month>.csv", EarningsCsvView.as_view(), name="earnings-csv"),
+]
