@@ -1,3 +1,5 @@
+"""Fork of Oscar's basket: models.py loads a basket's lines in a fixed number of queries."""
+
 import oscar.apps.basket.apps as apps
 
 

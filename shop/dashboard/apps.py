@@ -1,3 +1,5 @@
+"""Fork of Oscar's dashboard: catalogue/tables.py fixes the product table's sort by its checkbox column."""
+
 import oscar.apps.dashboard.apps as apps
 
 

@@ -1,3 +1,5 @@
+"""Fork of Oscar's order app: utils.py writes each shop's part and the outbox rows in the order's transaction."""
+
 import oscar.apps.order.apps as apps
 
 

@@ -1,3 +1,6 @@
+"""Fork of Oscar's shipping: methods.py and repository.py offer one method whose charge is the sum of
+each shop's parcel (vendors.fulfilment.shipping)."""
+
 import oscar.apps.shipping.apps as apps
 
 
