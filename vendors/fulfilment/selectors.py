@@ -3,8 +3,9 @@
 Rules:
 - A vendor sees only its own lines of an order, and the shipping address of orders it has lines in;
   someone else's order is a 404 (``seller_order_*``).
-- An order is grouped by shop in one place (``order_vendor_groups``): the basket, the preview, the
-  buyer's order page and the dashboard all show the same groups.
+- An order's lines are grouped by shop in one place (``order_vendor_groups``): the thank-you page,
+  the buyer's order pages and the dashboard's order page show the same groups (a basket's lines are
+  grouped by vendors.fulfilment.shipping.basket_vendor_groups, with each parcel's charge).
 - A customer acts on a vendor's part only of an order of its own (``customer_order_part_get``); a guest
   only through its order's link, once Oscar's e-mail check passed (``guest_order_part_get``).
 - Cash on delivery: the buyer owes the goods and shipping of the parts not cancelled (``order_amount_due``).
