@@ -218,6 +218,10 @@ if HAYSTACK_CONNECTIONS["default"]["ENGINE"].startswith("haystack.backends.whoos
 ELASTICSEARCH_DEFAULT_ANALYZER = "smartcn"
 HAYSTACK_SIGNAL_PROCESSOR = "shop.catalogue.search.CelerySignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# Beat re-indexes the products changed since its last successful run this often (an update
+# enqueued while the broker was down is lost); the first run looks back this far.
+SEARCH_REINDEX_EVERY_SECONDS = env.int("SEARCH_REINDEX_EVERY_SECONDS", default=300)
+SEARCH_REINDEX_FIRST_LOOKBACK_SECONDS = env.int("SEARCH_REINDEX_FIRST_LOOKBACK_SECONDS", default=86400)
 
 # Oscar
 OSCAR_SHOP_NAME = "乡村集市"
@@ -318,6 +322,10 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-shipped-parts": {
         "task": "vendors.tasks.auto_deliver_parts_task",
         "schedule": 3600.0,
+    },
+    "reindex-recent-products": {
+        "task": "shop.catalogue.tasks.reindex_recent_products_task",
+        "schedule": float(SEARCH_REINDEX_EVERY_SECONDS),
     },
     "send-back-in-stock-alerts": {
         "task": "shop.catalogue.tasks.send_product_alerts_task",
