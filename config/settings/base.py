@@ -193,7 +193,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A dead or hung broker must not hold a request (a checkout enqueues its notifications after
-# commit): publishing a task gives up within about half a second and is not retried in the request.
+# commit): publishing a task gives up within 0.3 s and is not retried in the request.
 # What was not enqueued is sent later from the database: the outbox sweep
 # (shop.notifications.tasks.resend_pending_task) and the search re-index of recently changed
 # products (shop.catalogue.tasks.reindex_recent_products_task). Workers reconnect on their own.
