@@ -146,17 +146,22 @@ def _web_broker(url: str):
         reset()
 
 
+@pytest.mark.parametrize("fault", ["dead", "hung"])
 def test_with_the_broker_down_the_order_is_placed_and_its_messages_are_delivered_once_when_it_is_back(
-    celery_workers, outbox, shop_with_two_vendors, django_app, settings
+    fault, celery_workers, outbox, shop_with_two_vendors, django_app, settings
 ):
-    # given: the web side's broker is a redis-server of its own, which stops
+    # given: the web side's broker is a redis-server of its own, which dies or hangs (SIGSTOP:
+    # it accepts connections and answers nothing)
     port = _free_port()
     broker_url = f"redis://127.0.0.1:{port}/0"
     redis = _redis_server(port)
     dates, millet = shop_with_two_vendors
     with _web_broker(broker_url):
-        redis.terminate()
-        redis.wait(timeout=10)
+        if fault == "dead":
+            redis.terminate()
+            redis.wait(timeout=10)
+        else:
+            redis.send_signal(signal.SIGSTOP)
         _add_to_basket(django_app, dates, "1")
         _add_to_basket(django_app, millet, "2")
         preview = _checkout_to_preview(django_app)
@@ -166,18 +171,23 @@ def test_with_the_broker_down_the_order_is_placed_and_its_messages_are_delivered
         took = time.monotonic() - started
         # then: the confirmation page; the messages wait in the outbox
         assert page.request.path == reverse("checkout:thank-you")
-        assert took < 5
+        assert took < 1  # one publish attempt of 0.3 s at most, never a retry
         assert _statuses() == ["pending"] * 6
         # when: Redis is back, a worker runs and the sweep runs
-        redis = _redis_server(port)
+        if fault == "dead":
+            redis = _redis_server(port)
+        else:
+            redis.send_signal(signal.SIGCONT)
         try:
             worker = celery_workers(CELERY_BROKER_URL=broker_url, **_worker_env(outbox))
             settings.NOTIFICATION_RESEND_AFTER_SECONDS = 0
             swept = resend_pending_task()
-            # then: each message is delivered once
+            # then: each message is delivered once (a hung broker may still deliver the publish that
+            # timed out once it wakes: that task finds its message already sent and sends nothing)
             _wait_until(lambda: _statuses() == ["sent"] * 6, what="all sent")
-            _wait_until(lambda: _sends_done(worker) == 6, what="6 tasks done")
+            _wait_until(lambda: _sends_done(worker) >= 6, what="6 tasks done")
         finally:
+            redis.send_signal(signal.SIGCONT)
             redis.terminate()
             redis.wait(timeout=10)
     assert swept == 6

@@ -74,8 +74,8 @@ def test_set_variables_mean_postgresql_and_redis():
     # then
     assert s["db"] == "django.db.backends.postgresql"
     assert s["db_name"] == "village_market"
-    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
-    assert s["sessions"] == "django.contrib.sessions.backends.cache"
+    assert s["cache"] == "shop.core.cache.ResilientRedisCache"  # a Redis error is a miss
+    assert s["sessions"] == "django.contrib.sessions.backends.cached_db"  # a Redis restart signs nobody out
     assert s["broker"] == "redis://127.0.0.1:6379/3"
     assert s["eager"] is False
     assert s["search"] == "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine"
