@@ -32,6 +32,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Where the site is reached from outside: every absolute link in e-mails and SMS starts with it.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -187,6 +189,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # (shop.notifications.tasks.resend_pending_task). Workers reconnect on their own.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+# Every task gets a soft limit (SoftTimeLimitExceeded raised in the task) and a hard one (worker process killed).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 # Mail: console unless EMAIL_URL says otherwise (e.g. smtp+tls://user:pass@host:587).
