@@ -10,13 +10,13 @@ then puts back what migrations created (product class, attributes ...), which
 the next test's seeding and the rest of the suite rely on.
 """
 
-import io
 import os
 import re
 
 import pytest
-from django.core.management import call_command
 from haystack import connections
+
+from tests.factories.demo import seed_demo
 
 # Playwright's sync API runs an asyncio event loop in this thread for the rest
 # of the session; Django would refuse ORM calls from it (SynchronousOnlyOperation).
@@ -121,9 +121,14 @@ def new_page(browser, request):
 
 
 @pytest.fixture
-def shop_url(transactional_db, django_db_serialized_rollback, live_server):
+def demo_logins(transactional_db, django_db_serialized_rollback, live_server):
+    """The demo catalogue (vendors, products, China), committed; the logins seed_demo printed, {login: password}."""
+    return seed_demo("--no-index")
+
+
+@pytest.fixture
+def shop_url(demo_logins, live_server):
     """The demo catalogue (vendors, products, China), committed; the live server's URL."""
-    call_command("seed_demo", "--no-index", stdout=io.StringIO())
     return live_server.url
 
 
@@ -136,6 +141,6 @@ def indexed_shop_url(transactional_db, django_db_serialized_rollback, live_serve
     """
     backend = connections["default"].get_backend()
     backend.clear()
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     yield live_server.url
     backend.clear()

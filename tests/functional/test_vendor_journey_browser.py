@@ -18,7 +18,6 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from shop.demo import ADMIN_EMAIL
-from shop.demo import DEFAULT_ADMIN_PASSWORD as ADMIN_PASSWORD
 from tests.functional.test_browser_journeys import (
     RED_DATES,
     RED_DATES_UPC,
@@ -68,7 +67,7 @@ def sign_in(page, login: str, password: str) -> None:
 
 @pytest.mark.browser
 def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tracking_number(
-    shop_url, new_page, tmp_path
+    shop_url, demo_logins, new_page, tmp_path
 ):
     # given: the demo market, and its red dates sold by a demo vendor
     red_dates = StockRecord.objects.select_related("partner__vendor").get(product__upc=RED_DATES_UPC)
@@ -114,7 +113,7 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
     # when: an admin approves it from the dashboard (on a phone too)
     admin_page.goto(shop_url + "/dashboard/vendors/")
     expect(admin_page).to_have_url(shop_url + "/accounts/login/?next=/dashboard/vendors/")
-    sign_in(admin_page, ADMIN_EMAIL, ADMIN_PASSWORD)
+    sign_in(admin_page, ADMIN_EMAIL, demo_logins[ADMIN_EMAIL])
     expect(admin_page).to_have_url(shop_url + "/dashboard/vendors/")
     admin_page.locator("#vendor_table").get_by_role("link", name=SHOP).click()
     expect(admin_page).to_have_url(f"{shop_url}/dashboard/vendors/{vendor.pk}/")
