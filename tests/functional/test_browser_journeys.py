@@ -5,7 +5,6 @@ Chinese search from the header, and the header's language selector. Fixtures
 (browser, phone-sized page, demo shop on the live server) are in conftest.py.
 """
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -13,21 +12,18 @@ from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
+from tests.factories.browser import (
+    ADDRESS,
+    RED_DATES,
+    RED_DATES_UPC,
+    enter_chinese_address,
+    pay_cash_on_delivery_and_place_order,
+)
+
 Category = get_model("catalogue", "Category")
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
-
-RED_DATES = "临县红枣 特级"
-RED_DATES_UPC = "VM-LINXIAN-00-0"
-ADDRESS = {
-    "收货人": "王小明",
-    "手机号码": "13812345678",
-    "省份": "山西省",
-    "城市": "吕梁市",
-    "区/县": "临县",
-    "详细地址": "城关镇王家庄村 3 号",
-}
 
 
 def titles_in_category(name: str) -> list[str]:
@@ -80,27 +76,6 @@ def add_to_basket_and_go_to_checkout(page) -> None:
     page.locator("a.btn-cart").click()  # the phone's basket button in the navbar
     expect(page.locator("#basket_formset h3")).to_have_text([RED_DATES])
     page.get_by_role("link", name="进行结算").click()
-
-
-def enter_chinese_address(page) -> None:
-    expect(page).to_have_url(re.compile(r"/checkout/shipping-address/$"))
-    for label, value in ADDRESS.items():
-        page.get_by_label(label, exact=True).fill(value)
-    # the postcode stays empty: it is optional in China
-    page.get_by_role("button", name="继续").click()
-
-
-def pay_cash_on_delivery_and_place_order(page) -> None:
-    # only one shipping method, so Oscar skips its page
-    expect(page).to_have_url(re.compile(r"/checkout/payment-method/$"))
-    page.get_by_label("货到付款").check()
-    page.get_by_role("button", name="继续").click()
-    expect(page).to_have_url(re.compile(r"/checkout/preview/$"))
-    address_lines = [line.strip() for line in page.locator(".shipping-payment address").inner_text().splitlines()]
-    assert address_lines == ["王小明", "城关镇王家庄村 3 号", "临县", "吕梁市", "山西省", "中国"]
-    expect(page.locator(".shipping-payment h3").filter(has_text="货到付款")).to_have_count(1)
-    page.get_by_role("button", name="提交订单").click()
-    expect(page).to_have_url(re.compile(r"/checkout/thank-you/$"))
 
 
 @pytest.mark.browser

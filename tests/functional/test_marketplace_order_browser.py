@@ -17,8 +17,7 @@ from playwright.sync_api import expect
 
 from shop.demo import DEMO_SELLER_MOBILE
 from shop.notifications.models import Message
-from tests.functional.test_browser_journeys import enter_chinese_address
-from tests.functional.test_vendor_journey_browser import BUYER_EMAIL, BUYER_PASSWORD, message, register, sign_in
+from tests.factories.browser import BUYER_EMAIL, BUYER_PASSWORD, enter_chinese_address, message, register, sign_in
 from vendors.models import OrderPart
 
 Order = get_model("order", "Order")

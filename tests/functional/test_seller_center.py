@@ -13,12 +13,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
-from oscar.test.factories import PartnerFactory, UserFactory, create_order
-from PIL import Image
+from oscar.test.factories import UserFactory
 from webtest import Upload
 
-from shop.partner.strategy import Selector
-from tests.factories import FarmCategoryFactory, FarmProductFactory, FarmProductImageFactory, LvliangAddressFactory
+from tests.factories import FarmCategoryFactory, FarmProductImageFactory
+from tests.factories.marketplace import jpeg_bytes, make_order, make_product, make_vendor, stock_of
 from vendors import selectors
 from vendors.models import Shipment, Vendor
 
@@ -32,55 +31,6 @@ SHANGHAI = selectors.SALES_TIME_ZONE
 
 
 # Helpers ------------------------------------------------------------------------------------------
-
-
-def make_vendor(name: str, *, status: str = Vendor.Status.APPROVED):
-    """An approved vendor (Partner + Vendor profile) and the user who runs it."""
-    user = UserFactory()
-    partner = PartnerFactory(name=name, users=[user])
-    vendor = Vendor.objects.create(
-        partner=partner,
-        applicant=user,
-        status=status,
-        slug=f"v{partner.pk}",
-        name=name,
-        contact_name="王秀英",
-        contact_phone="+8613800000001",
-        county="临县",
-        village="王家庄村",
-    )
-    return vendor, user
-
-
-def make_product(vendor: Vendor, *, title: str = "临县红枣 特级", price: str = "39.90", stock: int = 100, **kwargs):
-    return FarmProductFactory(
-        title=title,
-        stockrecords__partner=vendor.partner,
-        stockrecords__price=Decimal(price),
-        stockrecords__num_in_stock=stock,
-        **kwargs,
-    )
-
-
-def make_order(customer, items, *, china):
-    """A placed order (Oscar's OrderCreator) of ``items``: [(product, quantity), ...], shipped to 吕梁."""
-    basket = Basket.objects.create(owner=customer)
-    basket.strategy = Selector().strategy()
-    for product, quantity in items:
-        basket.add_product(product, quantity)
-    address = LvliangAddressFactory(country=china)
-    return create_order(basket=basket, user=customer, shipping_address=address)
-
-
-def jpeg_bytes(color: str = "red", size: tuple[int, int] = (64, 48)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "JPEG")
-    return out.getvalue()
-
-
-def stock_of(product) -> tuple[int, int | None]:
-    record = StockRecord.objects.get(product=product)
-    return record.num_in_stock, record.num_allocated
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 from webtest import Upload
 
-from tests.functional.test_seller_center import jpeg_bytes, make_order, make_vendor
+from tests.factories.marketplace import jpeg_bytes, make_order, make_vendor
 from vendors.models import Vendor
 
 Product = get_model("catalogue", "Product")

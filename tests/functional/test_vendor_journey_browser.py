@@ -18,11 +18,16 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from shop.demo import ADMIN_EMAIL
-from tests.functional.test_browser_journeys import (
+from tests.factories.browser import (
+    BUYER_EMAIL,
+    BUYER_PASSWORD,
     RED_DATES,
     RED_DATES_UPC,
     enter_chinese_address,
+    message,
     pay_cash_on_delivery_and_place_order,
+    register,
+    sign_in,
 )
 from vendors.models import Shipment, Vendor, VendorEvent
 
@@ -32,7 +37,6 @@ StockRecord = get_model("partner", "StockRecord")
 User = get_user_model()
 
 FARMER_EMAIL, FARMER_PASSWORD = "wang.xiuying@example.com", "Limai-2026!"
-BUYER_EMAIL, BUYER_PASSWORD = "li.hua@example.com", "Hongzao-2026!"
 SHOP = "静乐县西坡村藜麦合作社"
 QUINOA = "静乐藜麦 白藜麦 1kg"
 TRACKING_NUMBER = "SF1400123456789"
@@ -41,28 +45,6 @@ TRACKING_NUMBER = "SF1400123456789"
 def jpeg(path, color: str):
     Image.new("RGB", (320, 240), color).save(path, "JPEG")
     return path
-
-
-def message(page):
-    return page.locator("#messages .alert-success .alertinner")
-
-
-def register(page, email: str, password: str) -> None:
-    """Oscar's registration form on /accounts/login/ (it goes back to ``next``, if any)."""
-    form = page.locator("#register_form")
-    form.get_by_label("电子邮件地址").fill(email)
-    form.get_by_label("密码", exact=True).fill(password)
-    form.get_by_label("确认密码").fill(password)
-    form.get_by_role("button", name="注册").click()
-    expect(message(page)).to_have_text("感谢注册！")
-
-
-def sign_in(page, login: str, password: str) -> None:
-    """Oscar's login form on /accounts/login/ (it goes back to ``next``, if any)."""
-    form = page.locator("#login_form")
-    form.get_by_label("邮箱或手机号").fill(login)
-    form.get_by_label("密码").fill(password)
-    form.get_by_role("button", name="登陆").click()
 
 
 @pytest.mark.browser

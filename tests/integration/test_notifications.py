@@ -21,8 +21,8 @@ from shop.notifications import services
 from shop.notifications.models import Message
 from shop.notifications.tasks import resend_pending_task, send_message_task
 from shop.partner.models import StockRecord
+from tests.factories.marketplace import make_order, make_product, make_vendor
 from tests.faults.backends import RecordingSmsBackend
-from tests.functional.test_seller_center import make_order, make_product, make_vendor
 from vendors import services as vendor_services
 from vendors.models import OrderPart, Shipment, Vendor
 

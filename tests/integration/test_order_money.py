@@ -14,10 +14,9 @@ from django.utils import translation
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 
-from shop.notifications import services as notifications
 from shop.partner.strategy import Selector
 from shop.shipping.methods import PerVendorShipping
-from tests.functional.test_seller_center import make_product, make_vendor
+from tests.factories.marketplace import make_product, make_vendor
 from vendors.models import OrderPart
 from vendors.shipping import ShippingChanged, basket_vendor_groups, order_parts_create, vendor_shipping_charge
 
@@ -81,15 +80,6 @@ CASES = {
         ("8.00", "133.00"),
     ),
 }
-
-
-@pytest.fixture(autouse=True)
-def notified(monkeypatch):
-    """The notification outbox (shop.notifications, built in parallel) is not what these tests check."""
-    calls = []
-    monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: calls.append(("order", kwargs)))
-    monkeypatch.setattr(notifications, "notify_low_stock", lambda **kwargs: calls.append(("low stock", kwargs)))
-    return calls
 
 
 def _vendors(terms):

@@ -17,8 +17,7 @@ from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
 from tests.factories import FarmCategoryFactory, FarmProductImageFactory
-from tests.functional.test_seller_center import jpeg_bytes, make_order, make_product, make_vendor
-from tests.integration.test_earnings import book
+from tests.factories.marketplace import book, jpeg_bytes, make_order, make_product, make_vendor
 from vendors import services
 from vendors.models import EarningsEntry, OrderPart, Payout, Shipment, Vendor
 
