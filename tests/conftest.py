@@ -8,6 +8,7 @@ On a developer machine without them they are skipped with the reason; under CI
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,6 +18,44 @@ pytest_plugins = ["tests.factories"]
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+LOCALE = Path(__file__).resolve().parents[1] / "shop" / "locale"
+
+
+def pytest_configure(config):
+    """Compile our translations (git-ignored .mo files) however pytest is started, not only by `make test`."""
+    compile_translations()
+
+
+def compile_translations() -> None:
+    """Each .po to its .mo when the .mo is missing or older, like `pybabel compile` (fuzzy entries left out).
+
+    Written to a temporary file and renamed: parallel workers (pytest-xdist) never read half a file.
+    Django may have loaded the catalogues already (pytest-django sets Django up first): those are
+    dropped, as Django's own setting_changed handler does, so the new .mo is read.
+    """
+    from asgiref.local import Local
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from django.utils.translation import trans_real
+
+    compiled = False
+    for po in LOCALE.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=po.parts[-3])
+        partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as target:
+            write_mo(target, catalog)
+        os.replace(partial, mo)
+        compiled = True
+    if compiled:
+        trans_real._translations = {}
+        trans_real._default = None
+        trans_real._active = Local()
 
 
 def _missing(marker: str) -> str | None:
