@@ -27,6 +27,31 @@ LOCALE = Path(__file__).resolve().parents[1] / "shop" / "locale"
 def pytest_configure(config):
     """Compile our translations (git-ignored .mo files) however pytest is started, not only by `make test`."""
     compile_translations()
+    _restore_migration_rows_after_serialized_rollback()
+
+
+def _restore_migration_rows_after_serialized_rollback() -> None:
+    """A test with serialized rollback (browser, worker and server tests) ends by emptying every table
+    and, unlike other transactional tests, does not recreate the default site: Django puts the
+    migrations' rows back only when the next such test starts. pytest-django runs transactional
+    tests after the others for that reason; under pytest-xdist a worker may run a plain test after
+    one of them. So the rows (site, product class, attributes ...) are put back at once, at the end
+    of every such test.
+    """
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    flush = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self):
+        flush(self)
+        if self.serialized_rollback:
+            for alias in self._databases_names(include_mirrors=False):
+                connection = connections[alias]
+                if hasattr(connection, "_test_serialized_contents"):
+                    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown
 
 
 def compile_translations() -> None:

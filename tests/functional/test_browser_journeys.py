@@ -5,6 +5,7 @@ Chinese search from the header, and the header's language selector. Fixtures
 (browser, phone-sized page, demo shop on the live server) are in conftest.py.
 """
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -145,9 +146,12 @@ def test_a_registered_customer_finds_the_order_in_the_order_history(shop_url, pa
     order = Order.objects.get()
     expect(page.locator("p.lead strong")).to_have_text(order.number)
     # when: opening the order from the account's order history
+    # (each click waits for its page: a click on the page being replaced is lost with it)
     page.get_by_role("link", name="继续购物").click()
+    expect(page.locator(".page-header h1")).to_have_text("所有商品")
     open_account_menu(page)
     page.get_by_role("link", name="我的").click()
+    expect(page).to_have_url(re.compile(r"/accounts/profile/$"))
     page.get_by_role("link", name="订单历史").click()  # the account tabs, above the page on a phone
     # then
     expect(page).to_have_url(shop_url + "/accounts/orders/")
