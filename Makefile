@@ -31,14 +31,28 @@ run: $(VENV)/.installed messages ## start the site on http://$(HOST)/ with demo 
 worker: $(VENV)/.installed ## run a Celery worker with beat (needs REDIS_URL)
 	$(VENV)/bin/celery -A config worker --beat --schedule var/celerybeat-schedule --concurrency 2 --loglevel INFO
 
-test: $(VENV)/.installed messages ## run the whole test suite
-	$(PY) -m pytest $(PYTEST_ARGS)
+# Tests run in parallel (pytest-xdist, one process per core; each module's tests stay on one worker,
+# so a module's browser starts once). Local runs keep the test databases between runs; CI (CI=true)
+# always creates them afresh.
+PYTEST_WORKERS ?= auto
+PYTEST_DB := $(if $(filter true 1 yes,$(CI)),--create-db,--reuse-db)
+# Dummy secrets for `check --deploy`: only the settings are checked, nothing is served.
+DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=deploy-check-only-q7Zr9xW2pL5mN8vB4cT6yH1jF0dS3aGk4Lm \
+	ALLOWED_HOSTS=shop.example.com REDIS_URL=redis://127.0.0.1:6379/0 SITE_URL=https://shop.example.com
+
+test: $(VENV)/.installed messages ## lint, format, migrations and deploy checks, then the whole test suite
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_DB) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed messages ## print checkout SQL counts and notification throughput/latency (needs PostgreSQL + Redis)
 	$(PY) -m tests.bench
 
-lint: $(VENV)/.installed ## ruff
+lint: $(VENV)/.installed ## ruff (rules and formatting)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 clean: ## remove the local database, media and search index
 	rm -rf var

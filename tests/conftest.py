@@ -8,6 +8,8 @@ On a developer machine without them they are skipped with the reason; under CI
 
 import os
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,6 +19,69 @@ pytest_plugins = ["tests.factories"]
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+LOCALE = Path(__file__).resolve().parents[1] / "shop" / "locale"
+
+
+def pytest_configure(config):
+    """Compile our translations (git-ignored .mo files) however pytest is started, not only by `make test`."""
+    compile_translations()
+    _restore_migration_rows_after_serialized_rollback()
+
+
+def _restore_migration_rows_after_serialized_rollback() -> None:
+    """A test with serialized rollback (browser, worker and server tests) ends by emptying every table
+    and, unlike other transactional tests, does not recreate the default site: Django puts the
+    migrations' rows back only when the next such test starts. pytest-django runs transactional
+    tests after the others for that reason; under pytest-xdist a worker may run a plain test after
+    one of them. So the rows (site, product class, attributes ...) are put back at once, at the end
+    of every such test.
+    """
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    flush = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self):
+        flush(self)
+        if self.serialized_rollback:
+            for alias in self._databases_names(include_mirrors=False):
+                connection = connections[alias]
+                if hasattr(connection, "_test_serialized_contents"):
+                    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+
+
+def compile_translations() -> None:
+    """Each .po to its .mo when the .mo is missing or older, like `pybabel compile` (fuzzy entries left out).
+
+    Written to a temporary file and renamed: parallel workers (pytest-xdist) never read half a file.
+    Django may have loaded the catalogues already (pytest-django sets Django up first): those are
+    dropped, as Django's own setting_changed handler does, so the new .mo is read.
+    """
+    from asgiref.local import Local
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from django.utils.translation import trans_real
+
+    compiled = False
+    for po in LOCALE.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=po.parts[-3])
+        partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as target:
+            write_mo(target, catalog)
+        os.replace(partial, mo)
+        compiled = True
+    if compiled:
+        trans_real._translations = {}
+        trans_real._default = None
+        trans_real._active = Local()
 
 
 def _missing(marker: str) -> str | None:
@@ -107,9 +172,20 @@ def celery_workers(django_db_serialized_rollback, transactional_db, tmp_path):
     finally:
         app.conf.task_always_eager = True
         for process in processes:
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=30)
+            stop_process(process)
+
+
+def stop_process(process, *, grace: float = 30) -> None:
+    """SIGTERM (a worker's warm shutdown), then SIGKILL if it is still running after ``grace`` seconds:
+    a worker that cannot finish (e.g. its broker is gone) must not turn the test into an error."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 @pytest.fixture

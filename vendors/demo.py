@@ -10,6 +10,7 @@ import colorsys
 import csv
 import hashlib
 import io
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,9 +34,7 @@ from vendors.models import Vendor
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "shanxi_products.csv"
 ADMIN_USERNAME = "admin"
 ADMIN_EMAIL = "admin@village-market.local"
-DEFAULT_ADMIN_PASSWORD = "village-admin-2026"
 DEMO_SELLER_MOBILE = "13900000001"
-DEMO_SELLER_PASSWORD = "village-seller-2026"
 
 
 VILLAGES = ["王家庄村", "李家沟村", "张家坪村", "刘家峪村", "赵家湾村", "前进村", "东坡村", "西河村"]
@@ -52,6 +51,7 @@ VARIANTS = [
 @dataclass
 class SeedResult:
     created: dict = field(default_factory=dict)
+    # Set only by the run that creates the account: the random password is shown once, never stored.
     admin_password: str | None = None
     seller_login: tuple[str, str, str] | None = None
 
@@ -360,28 +360,34 @@ def _create_products(specs, product_class, attributes, categories, partners) -> 
     ProductImage.objects.bulk_create(images)
 
 
+def _new_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
 def _ensure_admin(result: SeedResult) -> str | None:
-    """Create the demo admin; return its password while it is still the demo one."""
+    """Create the demo admin with a random password; return the password when this call created it."""
     User = get_user_model()
     user, created = User.objects.get_or_create(
         username=ADMIN_USERNAME,
         defaults={"email": ADMIN_EMAIL, "is_staff": True, "is_superuser": True},
     )
-    if created:
-        user.set_password(DEFAULT_ADMIN_PASSWORD)
-        user.save()
-        result.add("admin users", 1)
-    return DEFAULT_ADMIN_PASSWORD if user.check_password(DEFAULT_ADMIN_PASSWORD) else None
+    if not created:
+        return None
+    password = _new_password()
+    user.set_password(password)
+    user.save()
+    result.add("admin users", 1)
+    return password
 
 
 def _ensure_demo_seller(partner, result: SeedResult) -> None:
     """A farmer who runs the first demo shop, to try the seller center (signs in with the mobile number)."""
     User = get_user_model()
     user, created = User.objects.get_or_create(username=DEMO_SELLER_MOBILE, defaults={"first_name": "王秀英"})
+    partner.users.add(user)
     if created:
-        user.set_password(DEMO_SELLER_PASSWORD)
+        password = _new_password()
+        user.set_password(password)
         user.save()
         result.add("demo sellers", 1)
-    partner.users.add(user)
-    if user.check_password(DEMO_SELLER_PASSWORD):
-        result.seller_login = (DEMO_SELLER_MOBILE, DEMO_SELLER_PASSWORD, partner.name)
+        result.seller_login = (DEMO_SELLER_MOBILE, password, partner.name)

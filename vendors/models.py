@@ -21,7 +21,12 @@ class PrivateStorage(LazyObject):
         self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
-private_storage = PrivateStorage()
+private_documents = PrivateStorage()
+
+
+def private_storage() -> PrivateStorage:
+    """The licence field's storage, as a callable: a migration names this function, never a folder."""
+    return private_documents
 
 
 def _default_commission_rate() -> Decimal:

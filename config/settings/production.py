@@ -1,10 +1,23 @@
 """Production: base plus security. Fails loudly when a secret or host is missing."""
 
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
 from config.settings.base import *  # noqa: F403
 
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+if not REDIS_URL:
+    raise ImproperlyConfigured("Set the REDIS_URL environment variable (cache, sessions and the Celery broker).")
+SITE_URL = env("SITE_URL")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.hostname or _site.path not in ("", "/") or _site.query:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the site's absolute URL, scheme and host, e.g. https://shop.example.com (got {SITE_URL!r})."
+    )
+SITE_URL = SITE_URL.rstrip("/")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -127,7 +127,7 @@ def cleanup() -> None:
 
 def _seed():
     from tests.factories import ChinaFactory
-    from tests.functional.test_seller_center import make_product, make_vendor
+    from tests.factories.marketplace import make_product, make_vendor
 
     china = ChinaFactory()
     products = [

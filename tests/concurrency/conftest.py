@@ -5,7 +5,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +73,9 @@ def live_gunicorn(django_db_serialized_rollback, transactional_db, settings, tmp
             try:
                 with urllib.request.urlopen(f"{base_url}/basket/", timeout=5):
                     break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:
+                # Not listening yet (URLError, ConnectionError), or a first answer slower than 5 s on a
+                # busy machine (TimeoutError): try again until the deadline.
                 time.sleep(0.2)
         yield LiveServer(base_url=base_url, log_path=log_path)
     finally:

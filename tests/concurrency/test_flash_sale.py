@@ -16,7 +16,7 @@ from shop.basket.models import Basket
 from shop.order.models import Line, Order
 from shop.partner.models import StockRecord
 from tests.concurrency.shopper import Shopper, add_to_basket, checkout_to_preview, place_order
-from tests.functional.test_seller_center import make_product, make_vendor
+from tests.factories.marketplace import make_product, make_vendor
 
 BUYERS = 50
 UNITS = 10

@@ -16,9 +16,9 @@ from django.urls import reverse
 from oscar.test.factories import UserFactory
 
 from config.celery import app
+from tests.factories.marketplace import make_order, make_product, make_vendor
+from tests.factories.pages import add_to_basket, checkout_to_preview
 from tests.faults.backends import delivered
-from tests.functional.test_checkout_bad_input import _add_to_basket, _checkout_to_preview
-from tests.functional.test_seller_center import make_order, make_product, make_vendor
 from vendors.notifications.models import Message
 from vendors.notifications.tasks import resend_pending_task, send_message_task
 
@@ -162,9 +162,9 @@ def test_with_the_broker_down_the_order_is_placed_and_its_messages_are_delivered
             redis.wait(timeout=10)
         else:
             redis.send_signal(signal.SIGSTOP)
-        _add_to_basket(django_app, dates, "1")
-        _add_to_basket(django_app, millet, "2")
-        preview = _checkout_to_preview(django_app)
+        add_to_basket(django_app, dates, "1")
+        add_to_basket(django_app, millet, "2")
+        preview = checkout_to_preview(django_app)
         # when: a guest places the order
         started = time.monotonic()
         page = preview.forms["place_order_form"].submit().maybe_follow()

@@ -17,9 +17,9 @@ from django.urls import reverse
 from webtest import TestApp
 
 from shop.order.models import Order
+from tests.factories.marketplace import make_product, make_vendor
+from tests.factories.pages import add_to_basket, checkout_to_preview
 from tests.faults.live import LiveSite, RedisServer, RemoteSite
-from tests.functional.test_checkout_bad_input import _add_to_basket, _checkout_to_preview
-from tests.functional.test_seller_center import make_product, make_vendor
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -59,9 +59,9 @@ def _place_order(app, product):
     """A guest's cash-on-delivery order, from the catalogue to the thank-you page."""
     assert app.get("/catalogue/").status_code == 200
     assert app.get(product.get_absolute_url()).status_code == 200
-    _add_to_basket(app, product, "2")
+    add_to_basket(app, product, "2")
     assert app.get(reverse("basket:summary")).status_code == 200
-    preview = _checkout_to_preview(app)
+    preview = checkout_to_preview(app)
     return preview.forms["place_order_form"].submit().maybe_follow()
 
 

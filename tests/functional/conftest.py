@@ -1,6 +1,6 @@
 """Browser fixtures: Debian's Chromium driven by Playwright's sync API against ``live_server``.
 
-One browser per test session; each test gets a fresh context (cookies, storage)
+One browser per test module; each test gets a fresh context (cookies, storage)
 the size of a phone, and a page whose screenshot and HTML are saved to
 test-artifacts/ when the test fails (``new_page`` opens one more such context
 per actor of a journey: applicant, admin, buyer). The demo shop is seeded inside the test
@@ -10,17 +10,13 @@ then puts back what migrations created (product class, attributes ...), which
 the next test's seeding and the rest of the suite rely on.
 """
 
-import io
 import os
 import re
 
 import pytest
-from django.core.management import call_command
 from haystack import connections
 
-# Playwright's sync API runs an asyncio event loop in this thread for the rest
-# of the session; Django would refuse ORM calls from it (SynchronousOnlyOperation).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.factories.demo import seed_demo
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,8 +40,15 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium, for the browser tests of one module.
+
+    While Playwright's sync API is started it runs an asyncio event loop in this thread, and Django
+    refuses ORM calls from a thread with a running loop (SynchronousOnlyOperation): the tests that
+    use the browser say it is safe (DJANGO_ALLOW_ASYNC_UNSAFE) for as long as Playwright runs, and
+    stopping it at the end of the module gives the other tests back Django's check.
+    """
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
@@ -54,7 +57,8 @@ def browser():
     # objects: not the ones pytest-django set up, which hold the serialized
     # test database that django_db_serialized_rollback restores. Keep those.
     connections_before = {alias: connections[alias] for alias in connections}
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
+        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         for alias, connection in connections_before.items():
             connections[alias] = connection
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -121,9 +125,14 @@ def new_page(browser, request):
 
 
 @pytest.fixture
-def shop_url(transactional_db, django_db_serialized_rollback, live_server):
+def demo_logins(transactional_db, django_db_serialized_rollback, live_server):
+    """The demo catalogue (vendors, products, China), committed; the logins seed_demo printed, {login: password}."""
+    return seed_demo("--no-index")
+
+
+@pytest.fixture
+def shop_url(demo_logins, live_server):
     """The demo catalogue (vendors, products, China), committed; the live server's URL."""
-    call_command("seed_demo", "--no-index", stdout=io.StringIO())
     return live_server.url
 
 
@@ -136,6 +145,6 @@ def indexed_shop_url(transactional_db, django_db_serialized_rollback, live_serve
     """
     backend = connections["default"].get_backend()
     backend.clear()
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     yield live_server.url
     backend.clear()

@@ -15,17 +15,13 @@ from playwright.sync_api import expect
 from shop.catalogue.models import Category, Product
 from shop.order.models import Order
 from shop.partner.models import StockRecord
-
-RED_DATES = "临县红枣 特级"
-RED_DATES_UPC = "VM-LINXIAN-00-0"
-ADDRESS = {
-    "收货人": "王小明",
-    "手机号码": "13812345678",
-    "省份": "山西省",
-    "城市": "吕梁市",
-    "区/县": "临县",
-    "详细地址": "城关镇王家庄村 3 号",
-}
+from tests.factories.browser import (
+    ADDRESS,
+    RED_DATES,
+    RED_DATES_UPC,
+    enter_chinese_address,
+    pay_cash_on_delivery_and_place_order,
+)
 
 
 def titles_in_category(name: str) -> list[str]:
@@ -78,27 +74,6 @@ def add_to_basket_and_go_to_checkout(page) -> None:
     page.locator("a.btn-cart").click()  # the phone's basket button in the navbar
     expect(page.locator("#basket_formset h3")).to_have_text([RED_DATES])
     page.get_by_role("link", name="进行结算").click()
-
-
-def enter_chinese_address(page) -> None:
-    expect(page).to_have_url(re.compile(r"/checkout/shipping-address/$"))
-    for label, value in ADDRESS.items():
-        page.get_by_label(label, exact=True).fill(value)
-    # the postcode stays empty: it is optional in China
-    page.get_by_role("button", name="继续").click()
-
-
-def pay_cash_on_delivery_and_place_order(page) -> None:
-    # only one shipping method, so Oscar skips its page
-    expect(page).to_have_url(re.compile(r"/checkout/payment-method/$"))
-    page.get_by_label("货到付款").check()
-    page.get_by_role("button", name="继续").click()
-    expect(page).to_have_url(re.compile(r"/checkout/preview/$"))
-    address_lines = [line.strip() for line in page.locator(".shipping-payment address").inner_text().splitlines()]
-    assert address_lines == ["王小明", "城关镇王家庄村 3 号", "临县", "吕梁市", "山西省", "中国"]
-    expect(page.locator(".shipping-payment h3").filter(has_text="货到付款")).to_have_count(1)
-    page.get_by_role("button", name="提交订单").click()
-    expect(page).to_have_url(re.compile(r"/checkout/thank-you/$"))
 
 
 @pytest.mark.browser
@@ -168,9 +143,12 @@ def test_a_registered_customer_finds_the_order_in_the_order_history(shop_url, pa
     order = Order.objects.get()
     expect(page.locator("p.lead strong")).to_have_text(order.number)
     # when: opening the order from the account's order history
+    # (each click waits for its page: a click on the page being replaced is lost with it)
     page.get_by_role("link", name="继续购物").click()
+    expect(page.locator(".page-header h1")).to_have_text("所有商品")
     open_account_menu(page)
     page.get_by_role("link", name="我的").click()
+    expect(page).to_have_url(re.compile(r"/accounts/profile/$"))
     page.get_by_role("link", name="订单历史").click()  # the account tabs, above the page on a phone
     # then
     expect(page).to_have_url(shop_url + "/accounts/orders/")

@@ -10,10 +10,16 @@ import pytest
 from django.db.models.signals import pre_save
 from django.urls import reverse
 
-from shop.basket.models import Basket
 from shop.order.models import Order
 from shop.partner.models import StockRecord
 from tests.factories import CHECKOUT_ADDRESS, FarmProductFactory
+from tests.factories.pages import (
+    add_to_basket,
+    basket_contents,
+    checkout_to_address_step,
+    checkout_to_preview,
+    flash_messages,
+)
 
 TITLE = "临县红枣 特级"
 ADDRESS = CHECKOUT_ADDRESS
@@ -25,41 +31,10 @@ def dates(china):
     return FarmProductFactory(title=TITLE, stockrecords__num_in_stock=100)
 
 
-def _add_to_basket(app, product, quantity):
-    page = app.get(product.get_absolute_url())
-    form = page.forms["add_to_basket_form"]
-    form["quantity"] = quantity
-    return form.submit().maybe_follow()
-
-
 def _update_basket_line(app, quantity):
     form = app.get(reverse("basket:summary")).forms["basket_formset"]
     form["form-0-quantity"] = quantity
     return form.submit().maybe_follow()
-
-
-def _form_with_field(page, field):
-    return next(form for form in page.forms.values() if field in form.fields)
-
-
-def _checkout_to_address_step(app):
-    gateway = _form_with_field(app.get(reverse("checkout:index")), "username")
-    gateway["username"] = "buyer@example.com"
-    gateway["options"] = "anonymous"
-    return gateway.submit().maybe_follow()
-
-
-def _checkout_to_preview(app):
-    address = _checkout_to_address_step(app).forms["new_shipping_address"]
-    for name, value in ADDRESS.items():
-        address[name] = value
-    payment = address.submit().maybe_follow()
-    return payment.forms["payment_method_form"].submit().maybe_follow()
-
-
-def _messages(page):
-    """The flash messages' texts (without the close link)."""
-    return [" ".join(alert.stripped_strings) for alert in page.html.select("#messages .alert .alertinner")]
 
 
 def _field_errors(page):
@@ -75,13 +50,6 @@ def _basket_line_errors(page):
     return [error.get_text(strip=True) for error in page.html.select("#basket_formset .error-block")]
 
 
-def _baskets():
-    return [
-        (basket.status, [(line.product.title, line.quantity) for line in basket.lines.order_by("pk")])
-        for basket in Basket.objects.order_by("pk")
-    ]
-
-
 def _stock(product):
     return list(product.stockrecords.values_list("num_in_stock", "num_allocated"))
 
@@ -89,8 +57,8 @@ def _stock(product):
 @pytest.mark.parametrize("mobile", ["12345", "12812345678"])
 def test_an_invalid_mobile_number_is_refused_at_the_address_step(django_app, dates, mobile):
     # given
-    _add_to_basket(django_app, dates, "2")
-    form = _checkout_to_address_step(django_app).forms["new_shipping_address"]
+    add_to_basket(django_app, dates, "2")
+    form = checkout_to_address_step(django_app).forms["new_shipping_address"]
     for name, value in {**ADDRESS, "phone_number": mobile}.items():
         form[name] = value
     # when
@@ -101,7 +69,7 @@ def test_an_invalid_mobile_number_is_refused_at_the_address_step(django_app, dat
     assert _field_errors(page) == {"手机号码": "请输入有效的中国大陆手机号码（以1开头的11位数字）。"}
     assert page.forms["new_shipping_address"]["phone_number"].value == mobile
     assert Order.objects.count() == 0
-    assert _baskets() == [("Open", [(TITLE, 2)])]
+    assert basket_contents() == [("Open", [(TITLE, 2)])]
 
 
 @pytest.mark.parametrize(
@@ -111,8 +79,8 @@ def test_an_invalid_mobile_number_is_refused_at_the_address_step(django_app, dat
 @pytest.mark.parametrize("typed", ["", "   "])
 def test_an_empty_required_address_field_is_refused(django_app, dates, field, label, typed):
     # given
-    _add_to_basket(django_app, dates, "2")
-    form = _checkout_to_address_step(django_app).forms["new_shipping_address"]
+    add_to_basket(django_app, dates, "2")
+    form = checkout_to_address_step(django_app).forms["new_shipping_address"]
     for name, value in {**ADDRESS, field: typed}.items():
         form[name] = value
     # when
@@ -122,17 +90,17 @@ def test_an_empty_required_address_field_is_refused(django_app, dates, field, la
     assert page.request.path == reverse("checkout:shipping-address")
     assert _field_errors(page) == {label: "这个字段是必填项。"}
     assert Order.objects.count() == 0
-    assert _baskets() == [("Open", [(TITLE, 2)])]
+    assert basket_contents() == [("Open", [(TITLE, 2)])]
 
 
 def test_a_good_quantity_is_added_from_the_product_page(django_app, dates):
     """The control for the refusals below: the same form with a sound quantity works."""
     # when
-    page = _add_to_basket(django_app, dates, "2")
+    page = add_to_basket(django_app, dates, "2")
     # then
     assert page.status_code == 200
-    assert _messages(page) == [f"已将 2 件 {TITLE} 加入购物车。", "购物车合计： ¥79.80 查看购物车 立即结算"]
-    assert _baskets() == [("Open", [(TITLE, 2)])]
+    assert flash_messages(page) == [f"已将 2 件 {TITLE} 加入购物车。", "购物车合计： ¥79.80 查看购物车 立即结算"]
+    assert basket_contents() == [("Open", [(TITLE, 2)])]
 
 
 @pytest.mark.parametrize(
@@ -149,15 +117,15 @@ def test_a_good_quantity_is_added_from_the_product_page(django_app, dates):
 )
 def test_a_bad_quantity_is_refused_on_the_product_page(django_app, dates, quantity, message):
     # given
-    _add_to_basket(django_app, dates, "2")
+    add_to_basket(django_app, dates, "2")
     # when
-    page = _add_to_basket(django_app, dates, quantity)
+    page = add_to_basket(django_app, dates, quantity)
     # then
     assert page.status_code == 200
     assert page.request.path == dates.get_absolute_url()
-    assert _messages(page) == [message]
+    assert flash_messages(page) == [message]
     assert Order.objects.count() == 0
-    assert _baskets() == [("Open", [(TITLE, 2)])]
+    assert basket_contents() == [("Open", [(TITLE, 2)])]
 
 
 @pytest.mark.parametrize(
@@ -171,37 +139,37 @@ def test_a_bad_quantity_is_refused_on_the_product_page(django_app, dates, quanti
 )
 def test_a_bad_quantity_is_refused_on_the_basket_page(django_app, dates, quantity, error):
     # given
-    _add_to_basket(django_app, dates, "2")
+    add_to_basket(django_app, dates, "2")
     # when
     page = _update_basket_line(django_app, quantity)
     # then
     assert page.status_code == 200
     assert page.request.path == reverse("basket:summary")
-    assert _messages(page) == ["您的购物车出现了一些问题。请更正以下所有校验错误。"]
+    assert flash_messages(page) == ["您的购物车出现了一些问题。请更正以下所有校验错误。"]
     assert _basket_line_errors(page) == [error]
     assert Order.objects.count() == 0
-    assert _baskets() == [("Open", [(TITLE, 2)])]
+    assert basket_contents() == [("Open", [(TITLE, 2)])]
 
 
 def test_quantity_zero_on_the_basket_page_removes_the_line(django_app, dates):
     """Oscar treats 0 on the basket page as "remove this line"; we keep that."""
     # given
-    _add_to_basket(django_app, dates, "2")
+    add_to_basket(django_app, dates, "2")
     # when
     page = _update_basket_line(django_app, "0")
     # then
     assert page.status_code == 200
     assert page.request.path == reverse("basket:summary")
-    assert _messages(page) == ["您的购物车现在是空的 查看购物车 立即结算"]
+    assert flash_messages(page) == ["您的购物车现在是空的 查看购物车 立即结算"]
     assert Order.objects.count() == 0
-    assert _baskets() == [("Open", [])]
+    assert basket_contents() == [("Open", [])]
 
 
 @pytest.mark.parametrize("left, reason", [(0, "无库存"), (1, "最多可购买 1 件")])
 def test_a_product_sold_out_after_the_preview_is_not_ordered(django_app, dates, left, reason):
     # given
-    _add_to_basket(django_app, dates, "2")
-    preview = _checkout_to_preview(django_app)
+    add_to_basket(django_app, dates, "2")
+    preview = checkout_to_preview(django_app)
     assert preview.request.path == reverse("checkout:preview")
     dates.stockrecords.update(num_in_stock=left)
     # when
@@ -211,17 +179,17 @@ def test_a_product_sold_out_after_the_preview_is_not_ordered(django_app, dates, 
     page = response.follow()
     assert page.status_code == 200
     assert page.request.path == reverse("basket:summary")
-    assert _messages(page) == [f"“{TITLE}”已无法购买（{reason}），请调整购物车后再结算。"]
+    assert flash_messages(page) == [f"“{TITLE}”已无法购买（{reason}），请调整购物车后再结算。"]
     assert Order.objects.count() == 0
-    assert _baskets() == [("Open", [(TITLE, 2)])]
+    assert basket_contents() == [("Open", [(TITLE, 2)])]
     assert _stock(dates) == [(left, None)]  # nothing allocated
 
 
 def test_no_checkout_page_asks_for_card_details(django_app, dates):
     # given
-    _add_to_basket(django_app, dates, 1)
+    add_to_basket(django_app, dates, 1)
     # when
-    preview = _checkout_to_preview(django_app)
+    preview = checkout_to_preview(django_app)
     payment_details = django_app.get(reverse("checkout:payment-details"))
     method_page = payment_details.maybe_follow()
     # then
@@ -237,8 +205,8 @@ def test_a_buyer_who_loses_the_last_units_in_a_race_gets_sold_out_and_keeps_the_
     # given: 2 left and in the basket; another buyer's order takes them after this request's
     # availability check, just before its allocation (the pre_save signal allocate() sends)
     dates.stockrecords.update(num_in_stock=2)
-    _add_to_basket(django_app, dates, "2")
-    preview = _checkout_to_preview(django_app)
+    add_to_basket(django_app, dates, "2")
+    preview = checkout_to_preview(django_app)
 
     def other_buyer(sender, instance, **kwargs):
         if instance.pk == record.pk and not taken:
@@ -260,5 +228,5 @@ def test_a_buyer_who_loses_the_last_units_in_a_race_gets_sold_out_and_keeps_the_
         .endswith(f"抱歉，“{TITLE}”刚刚售罄（剩余不足 2 件）。您的购物车已保留。")
     )
     assert Order.objects.count() == 0
-    assert _baskets() == [("Open", [(TITLE, 2)])]
+    assert basket_contents() == [("Open", [(TITLE, 2)])]
     assert _stock(dates) == [(2, None)]  # the whole placement rolled back, the other buyer's too in this test

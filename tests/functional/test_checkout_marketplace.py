@@ -15,10 +15,10 @@ from oscar.apps.payment.models import SourceType
 from shop.basket.models import Basket
 from shop.checkout.views import PaymentDetailsView
 from shop.order.models import Order
-from tests.functional.test_checkout_bad_input import _add_to_basket, _baskets, _checkout_to_preview, _messages
-from tests.functional.test_seller_center import make_product, make_vendor
+from tests.factories.marketplace import make_product, make_vendor
+from tests.factories.outbox import CHECKOUT_MOBILE, buyer_told, outbox, vendor_told
+from tests.factories.pages import add_to_basket, basket_contents, checkout_to_preview, flash_messages
 from vendors.models import OrderPart
-from vendors.notifications import services as notifications
 from vendors.notifications.models import Message
 from vendors.notifications.tasks import send_message_task
 
@@ -28,15 +28,6 @@ from vendors.notifications.tasks import send_message_task
 # `make bench` counts a warm checkout with sessions in Redis, as in production.
 PLACE_ORDER_QUERIES = 34
 CHECKOUT_QUERIES = 236
-
-
-@pytest.fixture
-def notified(monkeypatch):
-    """The notification outbox (vendors.notifications) is tested on its own; here we only see it called."""
-    calls = []
-    monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: calls.append(("order", kwargs)))
-    monkeypatch.setattr(notifications, "notify_low_stock", lambda **kwargs: calls.append(("low stock", kwargs)))
-    return calls
 
 
 @pytest.fixture
@@ -77,14 +68,14 @@ def _place_order_form_fields(preview):
     return {name: field.value for name, field in form.field_order if name}
 
 
-def test_a_guest_buys_from_two_vendors_and_pays_each_vendors_shipping(django_app, two_vendors, notified):
+def test_a_guest_buys_from_two_vendors_and_pays_each_vendors_shipping(django_app, two_vendors):
     # given: 1 box of dates (39.90, under the default 99.00) and 2 bags of millet (50.00: free from 50.00)
     dates_vendor, dates, millet_vendor, millet = two_vendors
-    _add_to_basket(django_app, dates, "1")
-    _add_to_basket(django_app, millet, "2")
+    add_to_basket(django_app, dates, "1")
+    add_to_basket(django_app, millet, "2")
     # when
     basket_page = django_app.get(reverse("basket:summary"))
-    preview = _checkout_to_preview(django_app)
+    preview = checkout_to_preview(django_app)
     thank_you = preview.forms["place_order_form"].submit().maybe_follow()
     # then
     dates_group = (
@@ -113,18 +104,21 @@ def test_a_guest_buys_from_two_vendors_and_pays_each_vendors_shipping(django_app
         ("临县王家庄村农民专业合作社", Decimal("39.90"), Decimal("8.00"), OrderPart.Status.WAITING),
         ("沁源县李家沟村家庭农场", Decimal("50.00"), Decimal("0.00"), OrderPart.Status.WAITING),
     ]
-    assert [(kind, call["order"], list(call["parts"])) for kind, call in notified] == [
-        ("order", order, list(order.vendor_parts.all()))
-    ]
-    assert _baskets() == [("Submitted", [("临县红枣 特级", 1), ("沁州黄小米", 2)])]
+    dates_part, millet_part = order.vendor_parts.order_by("pk")
+    assert outbox(*Message.Kind.values) == (
+        buyer_told("order_placed", order, mobile=CHECKOUT_MOBILE)
+        + vendor_told("vendor_new_order", dates_vendor, part=dates_part)
+        + vendor_told("vendor_new_order", millet_vendor, part=millet_part)
+    )
+    assert basket_contents() == [("Submitted", [("临县红枣 特级", 1), ("沁州黄小米", 2)])]
 
 
 def test_a_replayed_place_order_post_places_no_second_order(django_app, two_vendors):
     # given: the order was placed from this preview
     _, dates, _, millet = two_vendors
-    _add_to_basket(django_app, dates, "1")
-    _add_to_basket(django_app, millet, "1")
-    preview = _checkout_to_preview(django_app)
+    add_to_basket(django_app, dates, "1")
+    add_to_basket(django_app, millet, "1")
+    preview = checkout_to_preview(django_app)
     fields = _place_order_form_fields(preview)
     preview.forms["place_order_form"].submit().maybe_follow()
     # when: the same form is posted again (back button and resubmit, or a resent request)
@@ -133,17 +127,17 @@ def test_a_replayed_place_order_post_places_no_second_order(django_app, two_vend
     # then
     assert (response.status_code, response.location) == (302, reverse("checkout:thank-you"))
     assert page.status_code == 200
-    assert _messages(page) == ["这个订单已经提交，请勿重复提交。"]
+    assert flash_messages(page) == ["这个订单已经提交，请勿重复提交。"]
     assert Order.objects.count() == 1
-    assert _baskets() == [("Submitted", [("临县红枣 特级", 1), ("沁州黄小米", 1)])]
+    assert basket_contents() == [("Submitted", [("临县红枣 特级", 1), ("沁州黄小米", 1)])]
 
 
 def test_a_second_submit_while_the_first_is_running_gets_a_message_and_no_order(django_app, two_vendors, monkeypatch):
     """The basket is frozen by the first submit (the conditional open -> frozen found it not open)."""
     # given
     _, dates, _, millet = two_vendors
-    _add_to_basket(django_app, dates, "1")
-    preview = _checkout_to_preview(django_app)
+    add_to_basket(django_app, dates, "1")
+    preview = checkout_to_preview(django_app)
     build_submission = PaymentDetailsView.build_submission
 
     def first_submit_freezes_meanwhile(view, **kwargs):
@@ -156,9 +150,9 @@ def test_a_second_submit_while_the_first_is_running_gets_a_message_and_no_order(
     page = preview.forms["place_order_form"].submit().maybe_follow()
     # then
     assert page.request.path == reverse("basket:summary")
-    assert _messages(page) == ["这个订单已经提交，请勿重复提交。"]
+    assert flash_messages(page) == ["这个订单已经提交，请勿重复提交。"]
     assert Order.objects.count() == 0
-    assert _baskets() == [("Frozen", [("临县红枣 特级", 1)])]
+    assert basket_contents() == [("Frozen", [("临县红枣 特级", 1)])]
 
 
 @pytest.mark.usefixtures("db_sessions")
@@ -173,10 +167,10 @@ def test_sql_statements_of_a_guest_checkout_of_two_vendors(django_app, two_vendo
     _, dates, _, millet = two_vendors
     # when
     with CaptureQueriesContext(connection) as before:
-        _add_to_basket(django_app, dates, "1")
-        _add_to_basket(django_app, millet, "2")
+        add_to_basket(django_app, dates, "1")
+        add_to_basket(django_app, millet, "2")
         django_app.get(reverse("basket:summary"))
-        preview = _checkout_to_preview(django_app)
+        preview = checkout_to_preview(django_app)
     with CaptureQueriesContext(connection) as placing:
         response = preview.forms["place_order_form"].submit()
     with CaptureQueriesContext(connection) as after:
@@ -197,9 +191,9 @@ def test_two_parallel_place_order_posts_give_one_order(django_app_factory, two_v
     # given: one preview, its form posted twice at the same moment from the same session
     app = django_app_factory(csrf_checks=False)
     _, dates, _, millet = two_vendors
-    _add_to_basket(app, dates, "1")
-    _add_to_basket(app, millet, "1")
-    preview = _checkout_to_preview(app)
+    add_to_basket(app, dates, "1")
+    add_to_basket(app, millet, "1")
+    preview = checkout_to_preview(app)
     fields = _place_order_form_fields(preview)
     start = threading.Barrier(2)
     responses = []
@@ -225,7 +219,7 @@ def test_two_parallel_place_order_posts_give_one_order(django_app_factory, two_v
     )
     assert Order.objects.count() == 1
     assert OrderPart.objects.count() == 2
-    assert _baskets()[0][0] == "Submitted"
+    assert basket_contents()[0][0] == "Submitted"
     assert list(dates.stockrecords.values_list("num_allocated", flat=True)) == [1]
 
 

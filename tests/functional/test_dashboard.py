@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 @pytest.fixture
 def admin_user(db):
-    call_command("seed_demo", "--no-index")
+    call_command("seed_demo", "--yes-demo-data", "--no-index")
     return get_user_model().objects.get(username="admin")
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from oscar.test.factories import UserFactory
 
-from tests.functional.test_seller_center import make_vendor
+from tests.factories.marketplace import make_vendor
 
 
 def _dashboard_names(patterns=None, namespace=""):

@@ -7,19 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from oscar.test.factories import UserFactory
 
-from tests.functional.test_seller_center import make_vendor
-from tests.integration.test_earnings import book
+from tests.factories.marketplace import book, make_vendor
 from vendors.models import EarningsEntry, Payout
-from vendors.notifications import services as notifications
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def quiet_outbox(monkeypatch):
-
-    monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: None)
-    monkeypatch.setattr(notifications, "notify_low_stock", lambda **kwargs: None)
 
 
 @pytest.fixture

@@ -16,9 +16,8 @@ from playwright.sync_api import expect
 
 from shop.order.models import Order
 from shop.partner.models import StockRecord
-from tests.functional.test_browser_journeys import enter_chinese_address
-from tests.functional.test_vendor_journey_browser import BUYER_EMAIL, BUYER_PASSWORD, message, register, sign_in
-from vendors.demo import DEMO_SELLER_MOBILE, DEMO_SELLER_PASSWORD
+from tests.factories.browser import BUYER_EMAIL, BUYER_PASSWORD, enter_chinese_address, message, register, sign_in
+from vendors.demo import DEMO_SELLER_MOBILE
 from vendors.models import OrderPart
 from vendors.notifications.models import Message
 
@@ -48,7 +47,7 @@ def _ship(page, shop_url: str, order, title: str, other_title: str, tracking_num
 
 
 @pytest.mark.browser
-def test_a_buyer_orders_from_two_shops_pays_each_shops_shipping_and_sees_both_parcels(shop_url, new_page):
+def test_a_buyer_orders_from_two_shops_pays_each_shops_shipping_and_sees_both_parcels(shop_url, demo_logins, new_page):
     # given: the demo farmer's cheapest product (the platform's terms: 8.00, free from 99.00) and another
     # shop's, which ships for 6.00 and free from 200.00; a farmer of that shop signs in with its mobile
     dates = StockRecord.objects.filter(partner__users__username=DEMO_SELLER_MOBILE).order_by("price", "pk").first()
@@ -110,7 +109,7 @@ def test_a_buyer_orders_from_two_shops_pays_each_shops_shipping_and_sees_both_pa
 
     # when: each farmer signs in with its mobile, sees only its own line and ships it
     for page, (login, password) in (
-        (dates_page, (DEMO_SELLER_MOBILE, DEMO_SELLER_PASSWORD)),
+        (dates_page, (DEMO_SELLER_MOBILE, demo_logins[DEMO_SELLER_MOBILE])),
         (millet_page, (OTHER_SELLER_MOBILE, OTHER_SELLER_PASSWORD)),
     ):
         page.goto(shop_url + "/accounts/login/?next=/seller/")

@@ -4,25 +4,20 @@ import pytest
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
-from tests.functional.test_seller_center import stock_of
-from tests.integration.test_order_parts import TwoVendorOrder, make_parts, make_two_vendor_order, ship_all
+from tests.factories.marketplace import (
+    TwoVendorOrder,
+    make_order,
+    make_parts,
+    make_two_vendor_order,
+    ship_all,
+    stock_of,
+)
+from tests.factories.outbox import outbox, vendor_told
 from vendors.models import EarningsEntry, OrderPart
-from vendors.notifications import services as notifications
 
 
 @pytest.fixture
-def notified(monkeypatch) -> list:
-
-    calls = []
-    monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: None)
-    monkeypatch.setattr(notifications, "notify_low_stock", lambda **kwargs: None)
-    monkeypatch.setattr(notifications, "notify_parcel_shipped", lambda *, shipment: calls.append(("shipped", shipment)))
-    monkeypatch.setattr(notifications, "notify_part_cancelled", lambda *, part: calls.append(("cancelled", part.pk)))
-    return calls
-
-
-@pytest.fixture
-def two_vendor_order(db, china, notified) -> TwoVendorOrder:
+def two_vendor_order(db, china) -> TwoVendorOrder:
     return make_two_vendor_order(china=china)
 
 
@@ -38,7 +33,7 @@ def parts_on_page(page) -> list[tuple]:
     ]
 
 
-def test_the_buyer_sees_each_shops_part_and_cancels_one(django_app, two_vendor_order, notified):
+def test_the_buyer_sees_each_shops_part_and_cancels_one(django_app, two_vendor_order):
     # given
     w = two_vendor_order
     url = f"/accounts/orders/{w.order.number}/"
@@ -61,7 +56,7 @@ def test_the_buyer_sees_each_shops_part_and_cancels_one(django_app, two_vendor_o
         ("沁源县李家沟村家庭农场", "待发货", "商品总额 ¥264.00 · 运费 ¥8.00", ["part-cancel-form"]),
     ]
     assert (stock_of(w.dates), stock_of(w.millet), stock_of(w.ginseng)) == ((10, 0), (10, 0), (10, 3))
-    assert notified == [("cancelled", w.part_a.pk)]
+    assert outbox("part_cancelled") == vendor_told("part_cancelled", w.vendor_a, part=w.part_a)
 
 
 def test_the_buyer_confirms_receipt_of_a_shipped_part(django_app, two_vendor_order):
@@ -94,13 +89,12 @@ def test_the_order_list_shows_each_orders_status(django_app, two_vendor_order):
 
 
 def test_cancelling_a_part_that_shipped_meanwhile_is_a_message_and_changes_nothing(
-    django_app_factory, two_vendor_order, notified
+    django_app_factory, two_vendor_order
 ):
     # given: the page was loaded before the vendor shipped
     w = two_vendor_order
     app = django_app_factory(csrf_checks=False)
     ship_all(w.vendor_a, w.user_a, w.order)
-    notified.clear()
     before = (list(OrderPart.objects.order_by("pk").values()), stock_of(w.dates), stock_of(w.millet))
     # when
     page = app.post(f"/accounts/orders/{w.order.number}/parts/{w.part_a.pk}/cancel/", user=w.buyer).follow()
@@ -109,11 +103,11 @@ def test_cancelling_a_part_that_shipped_meanwhile_is_a_message_and_changes_nothi
         "临县王家庄村农民专业合作社 已经发货（或这部分已不在待发货状态），不能再取消。"
     ]
     assert (list(OrderPart.objects.order_by("pk").values()), stock_of(w.dates), stock_of(w.millet)) == before
-    assert notified == []
+    assert outbox("part_cancelled") == []
 
 
 @pytest.mark.parametrize("action", ["cancel", "confirm-receipt"])
-def test_another_users_order_is_not_found_and_nothing_changes(django_app_factory, two_vendor_order, notified, action):
+def test_another_users_order_is_not_found_and_nothing_changes(django_app_factory, two_vendor_order, action):
     # given
     w = two_vendor_order
     app = django_app_factory(csrf_checks=False)
@@ -131,13 +125,12 @@ def test_another_users_order_is_not_found_and_nothing_changes(django_app_factory
     assert answers == [404, 404, 404, 404]
     assert (list(OrderPart.objects.order_by("pk").values()), stock_of(w.dates), stock_of(w.ginseng)) == before
     assert EarningsEntry.objects.count() == 0
+    assert outbox("part_cancelled") == []
 
 
 def test_a_part_id_of_another_order_in_the_url_is_not_found(django_app_factory, two_vendor_order, china):
     """The buyer's own order number with a part of someone else's order."""
     # given
-    from tests.functional.test_seller_center import make_order
-
     w = two_vendor_order
     app = django_app_factory(csrf_checks=False)
     other_order = make_order(UserFactory(), [(w.dates, 1)], china=china)
@@ -180,7 +173,7 @@ def _open_guest_order(app, url, email):
     return form.submit().follow()
 
 
-def test_a_guest_cancels_a_shops_part_through_the_orders_link(django_app, two_vendor_order, notified):
+def test_a_guest_cancels_a_shops_part_through_the_orders_link(django_app, two_vendor_order):
     # given
     w = two_vendor_order
     url = _as_guest(w.order)
@@ -196,11 +189,11 @@ def test_a_guest_cancels_a_shops_part_through_the_orders_link(django_app, two_ve
     assert after.html.select_one("#amount-due strong").text == "¥272.00"
     assert [row[1] for row in parts_on_page(after)] == ["已取消", "待发货"]
     assert (stock_of(w.dates), stock_of(w.millet), stock_of(w.ginseng)) == ((10, 0), (10, 0), (10, 3))
-    assert notified == [("cancelled", w.part_a.pk)]
+    assert outbox("part_cancelled") == vendor_told("part_cancelled", w.vendor_a, part=w.part_a)
 
 
 def test_a_guests_part_cannot_be_cancelled_without_the_confirmed_e_mail_or_with_a_wrong_hash(
-    django_app_factory, two_vendor_order, notified
+    django_app_factory, two_vendor_order
 ):
     # given: the right link but no e-mail confirmed in this session, and a confirmed session with a wrong hash
     w = two_vendor_order
@@ -219,7 +212,7 @@ def test_a_guests_part_cannot_be_cancelled_without_the_confirmed_e_mail_or_with_
     assert answers == [404, 404]
     assert [refreshed.status for refreshed in OrderPart.objects.order_by("pk")] == ["waiting", "waiting"]
     assert stock_of(w.dates) == (10, 2)
-    assert notified == []
+    assert outbox("part_cancelled") == []
 
 
 # Admins ------------------------------------------------------------------------------------------

@@ -13,16 +13,14 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from oscar.test.factories import PartnerFactory, UserFactory, create_order
-from PIL import Image
+from oscar.test.factories import UserFactory
 from webtest import Upload
 
-from shop.basket.models import Basket
 from shop.catalogue.models import Product, ProductImage
 from shop.order.models import Order
 from shop.partner.models import StockRecord
-from shop.partner.strategy import Selector
-from tests.factories import FarmCategoryFactory, FarmProductFactory, FarmProductImageFactory, LvliangAddressFactory
+from tests.factories import FarmCategoryFactory, FarmProductImageFactory
+from tests.factories.marketplace import jpeg_bytes, make_order, make_product, make_vendor, stock_of
 from vendors.earnings.selectors import seller_sales_totals
 from vendors.listings.selectors import seller_product_list
 from vendors.models import Shipment, Vendor
@@ -31,55 +29,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 # Helpers ------------------------------------------------------------------------------------------
-
-
-def make_vendor(name: str, *, status: str = Vendor.Status.APPROVED):
-    """An approved vendor (Partner + Vendor profile) and the user who runs it."""
-    user = UserFactory()
-    partner = PartnerFactory(name=name, users=[user])
-    vendor = Vendor.objects.create(
-        partner=partner,
-        applicant=user,
-        status=status,
-        slug=f"v{partner.pk}",
-        name=name,
-        contact_name="王秀英",
-        contact_phone="+8613800000001",
-        county="临县",
-        village="王家庄村",
-    )
-    return vendor, user
-
-
-def make_product(vendor: Vendor, *, title: str = "临县红枣 特级", price: str = "39.90", stock: int = 100, **kwargs):
-    return FarmProductFactory(
-        title=title,
-        stockrecords__partner=vendor.partner,
-        stockrecords__price=Decimal(price),
-        stockrecords__num_in_stock=stock,
-        **kwargs,
-    )
-
-
-def make_order(customer, items, *, china):
-    """A placed order (Oscar's OrderCreator) of ``items``: [(product, quantity), ...], shipped to 吕梁."""
-    basket = Basket.objects.create(owner=customer)
-    basket.strategy = Selector().strategy()
-    for product, quantity in items:
-        basket.add_product(product, quantity)
-    address = LvliangAddressFactory(country=china)
-    return create_order(basket=basket, user=customer, shipping_address=address)
-
-
-def jpeg_bytes(color: str = "red", size: tuple[int, int] = (64, 48)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "JPEG")
-    return out.getvalue()
-
-
-def stock_of(product) -> tuple[int, int | None]:
-    record = StockRecord.objects.get(product=product)
-    return record.num_in_stock, record.num_allocated
 
 
 @pytest.fixture
@@ -531,7 +480,7 @@ def test_the_customers_order_page_costs_the_same_queries_with_0_and_3_parcels(
 
 def test_the_seller_center_works_on_the_demo_shop(django_app, db):
     # given
-    call_command("seed_demo", "--no-index", stdout=io.StringIO())
+    call_command("seed_demo", "--yes-demo-data", "--no-index", stdout=io.StringIO())
     vendor = Vendor.objects.get(slug="linxian-coop")
     user = UserFactory()
     vendor.partner.users.add(user)

@@ -25,7 +25,7 @@ from oscar.test.factories import UserFactory
 from webtest import Upload
 
 from shop.catalogue.models import Product
-from tests.functional.test_seller_center import jpeg_bytes, make_order, make_vendor
+from tests.factories.marketplace import jpeg_bytes, make_order, make_vendor
 from vendors.models import Vendor
 
 FORBIDDEN = ("<script>alert", "onerror=", "onload=", "javascript:", "<iframe", "<svg", 'style="position:fixed')

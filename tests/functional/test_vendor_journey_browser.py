@@ -19,20 +19,23 @@ from playwright.sync_api import expect
 from shop.catalogue.models import Product
 from shop.order.models import Order
 from shop.partner.models import StockRecord
-from tests.functional.test_browser_journeys import (
+from tests.factories.browser import (
+    BUYER_EMAIL,
+    BUYER_PASSWORD,
     RED_DATES,
     RED_DATES_UPC,
     enter_chinese_address,
+    message,
     pay_cash_on_delivery_and_place_order,
+    register,
+    sign_in,
 )
 from vendors.demo import ADMIN_EMAIL
-from vendors.demo import DEFAULT_ADMIN_PASSWORD as ADMIN_PASSWORD
 from vendors.models import Shipment, Vendor, VendorEvent
 
 User = get_user_model()
 
 FARMER_EMAIL, FARMER_PASSWORD = "wang.xiuying@example.com", "Limai-2026!"
-BUYER_EMAIL, BUYER_PASSWORD = "li.hua@example.com", "Hongzao-2026!"
 SHOP = "静乐县西坡村藜麦合作社"
 QUINOA = "静乐藜麦 白藜麦 1kg"
 TRACKING_NUMBER = "SF1400123456789"
@@ -43,31 +46,9 @@ def jpeg(path, color: str):
     return path
 
 
-def message(page):
-    return page.locator("#messages .alert-success .alertinner")
-
-
-def register(page, email: str, password: str) -> None:
-    """Oscar's registration form on /accounts/login/ (it goes back to ``next``, if any)."""
-    form = page.locator("#register_form")
-    form.get_by_label("电子邮件地址").fill(email)
-    form.get_by_label("密码", exact=True).fill(password)
-    form.get_by_label("确认密码").fill(password)
-    form.get_by_role("button", name="注册").click()
-    expect(message(page)).to_have_text("感谢注册！")
-
-
-def sign_in(page, login: str, password: str) -> None:
-    """Oscar's login form on /accounts/login/ (it goes back to ``next``, if any)."""
-    form = page.locator("#login_form")
-    form.get_by_label("邮箱或手机号").fill(login)
-    form.get_by_label("密码").fill(password)
-    form.get_by_role("button", name="登陆").click()
-
-
 @pytest.mark.browser
 def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tracking_number(
-    shop_url, new_page, tmp_path
+    shop_url, demo_logins, new_page, tmp_path
 ):
     # given: the demo market, and its red dates sold by a demo vendor
     red_dates = StockRecord.objects.select_related("partner__vendor").get(product__upc=RED_DATES_UPC)
@@ -113,7 +94,7 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
     # when: an admin approves it from the dashboard (on a phone too)
     admin_page.goto(shop_url + "/dashboard/vendors/")
     expect(admin_page).to_have_url(shop_url + "/accounts/login/?next=/dashboard/vendors/")
-    sign_in(admin_page, ADMIN_EMAIL, ADMIN_PASSWORD)
+    sign_in(admin_page, ADMIN_EMAIL, demo_logins[ADMIN_EMAIL])
     expect(admin_page).to_have_url(shop_url + "/dashboard/vendors/")
     admin_page.locator("#vendor_table").get_by_role("link", name=SHOP).click()
     expect(admin_page).to_have_url(f"{shop_url}/dashboard/vendors/{vendor.pk}/")

@@ -1,12 +1,18 @@
 """The demo-data command: realistic catalogue, and running it twice changes nothing."""
 
+import io
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from oscar.apps.address.models import Country
 from PIL import Image
 
 from shop.catalogue.models import Category, Product, ProductAttributeValue, ProductImage
 from shop.partner.models import Partner, StockRecord
+from tests.factories.demo import seed_demo
+from vendors.demo import ADMIN_EMAIL, DEMO_SELLER_MOBILE
 
 MODELS = (Product, Category, ProductAttributeValue, ProductImage, Partner, StockRecord, Country)
 
@@ -21,7 +27,7 @@ def _snapshot():
 @pytest.mark.django_db
 def test_demo_catalogue_is_realistic():
     # when
-    call_command("seed_demo", "--no-index")
+    call_command("seed_demo", "--yes-demo-data", "--no-index")
     # then
     assert Product.objects.count() == 60
     assert Partner.objects.count() == 19
@@ -41,11 +47,11 @@ def test_demo_catalogue_is_realistic():
 @pytest.mark.django_db
 def test_running_the_demo_command_twice_changes_nothing(capsys):
     # given
-    call_command("seed_demo", "--no-index")
+    call_command("seed_demo", "--yes-demo-data", "--no-index")
     before = _snapshot()
     capsys.readouterr()
     # when
-    call_command("seed_demo", "--no-index")
+    call_command("seed_demo", "--yes-demo-data", "--no-index")
     # then
     assert _snapshot() == before
     assert "nothing changed" in capsys.readouterr().out
@@ -54,9 +60,50 @@ def test_running_the_demo_command_twice_changes_nothing(capsys):
 @pytest.mark.django_db
 def test_scale_option_generates_vendors_and_products_idempotently():
     # when
-    call_command("seed_demo", "--no-index", "--vendors", "30", "--products-per-vendor", "5")
-    call_command("seed_demo", "--no-index", "--vendors", "30", "--products-per-vendor", "5")
+    call_command("seed_demo", "--yes-demo-data", "--no-index", "--vendors", "30", "--products-per-vendor", "5")
+    call_command("seed_demo", "--yes-demo-data", "--no-index", "--vendors", "30", "--products-per-vendor", "5")
     # then
     assert Partner.objects.filter(code__startswith="vendor-").count() == 30
     assert StockRecord.objects.filter(partner__code__startswith="vendor-").count() == 150
     assert Product.objects.filter(upc__startswith="VM-VENDOR-").count() == 150
+
+
+@pytest.mark.django_db
+def test_with_debug_off_the_demo_command_refuses_without_yes_demo_data(settings):
+    # given
+    settings.DEBUG = False
+    # when
+    with pytest.raises(CommandError) as refused:
+        call_command("seed_demo", "--no-index", stdout=io.StringIO())
+    # then
+    assert str(refused.value) == (
+        "DEBUG 已关闭，这可能是正式环境：演示数据（示例店铺、商品和管理员账号）不会写入。"
+        "确定要写入，请加上 --yes-demo-data。"
+    )
+    assert (Product.objects.count(), Partner.objects.count(), get_user_model().objects.count()) == (0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_with_debug_on_the_demo_command_runs_without_the_flag(settings):
+    # given
+    settings.DEBUG = True
+    # when
+    call_command("seed_demo", "--no-index", stdout=io.StringIO())
+    # then
+    assert (Product.objects.count(), Partner.objects.count()) == (60, 19)
+
+
+@pytest.mark.django_db
+def test_the_demo_logins_have_random_passwords_printed_once():
+    # when
+    first = seed_demo("--no-index")
+    second = seed_demo("--no-index")
+    again = seed_demo("--no-index")
+    # then
+    User = get_user_model()
+    assert sorted(first) == [DEMO_SELLER_MOBILE, ADMIN_EMAIL]
+    assert len(first[ADMIN_EMAIL]) == 16
+    assert first[ADMIN_EMAIL] != first[DEMO_SELLER_MOBILE]
+    assert User.objects.get(email=ADMIN_EMAIL).check_password(first[ADMIN_EMAIL])
+    assert User.objects.get(username=DEMO_SELLER_MOBILE).check_password(first[DEMO_SELLER_MOBILE])
+    assert (second, again) == ({}, {})

@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from oscar.test.factories import UserFactory
 
-from tests.functional.test_seller_center import make_order, make_product, make_vendor
-from tests.integration.test_order_parts import make_parts
+from tests.factories.marketplace import DELIVERED_AT, book, delivered_part, make_vendor
 from vendors.earnings.months import month_parse
 from vendors.earnings.selectors import payout_report, seller_earnings_by_month, seller_earnings_entries
 from vendors.earnings.services import (
@@ -23,25 +22,10 @@ from vendors.models import EarningsEntry, OrderPart, Payout
 from vendors.onboarding.services import vendor_commission_rate_set
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 4, 10, 9, 0, tzinfo=SHANGHAI)
+NOW = DELIVERED_AT
 
 
 # Helpers ------------------------------------------------------------------------------------------
-
-
-def delivered_part(vendor, *, china, goods: str = "100.00", shipping: str = "8.00", rate: str = "0.05", at=NOW):
-    """A part of a new order of ``vendor``, delivered ``at``, with these amounts."""
-    order = make_order(UserFactory(), [(make_product(vendor), 1)], china=china)
-    part = make_parts(order, shipping=shipping, rates={vendor.pk: rate})[vendor.pk]
-    OrderPart.objects.filter(pk=part.pk).update(
-        goods_total=Decimal(goods), status=OrderPart.Status.DELIVERED, shipped_at=at, delivered_at=at
-    )
-    part.refresh_from_db()
-    return part
-
-
-def book(vendor, *, china, at, goods: str = "100.00", shipping: str = "8.00", rate: str = "0.05") -> EarningsEntry:
-    return earnings_book(part=delivered_part(vendor, china=china, goods=goods, shipping=shipping, rate=rate, at=at))
 
 
 @pytest.fixture
@@ -52,14 +36,6 @@ def vendor_a(db):
 @pytest.fixture
 def vendor_b(db):
     return make_vendor("沁源县李家沟村家庭农场")
-
-
-@pytest.fixture(autouse=True)
-def quiet_outbox(monkeypatch):
-    from vendors.notifications import services as notifications
-
-    monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: None)
-    monkeypatch.setattr(notifications, "notify_low_stock", lambda **kwargs: None)
 
 
 # Booking -------------------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from oscar.test.factories import ShippingEventFactory, UserFactory
 
 from shop.customer.tasks import send_product_alerts_task
 from shop.partner.models import StockRecord
+from tests.factories.marketplace import make_order, make_product, make_vendor
 from tests.faults.backends import RecordingSmsBackend
-from tests.functional.test_seller_center import make_order, make_product, make_vendor
 from vendors.models import OrderPart, Shipment, Vendor
 from vendors.notifications.models import Message
 from vendors.notifications.services import (
@@ -157,8 +157,10 @@ def test_writing_the_same_notification_twice_is_a_no_op(
 
 
 def test_after_commit_each_message_is_sent_once_in_chinese(
-    customer, two_vendors, china, django_capture_on_commit_callbacks
+    customer, two_vendors, china, django_capture_on_commit_callbacks, settings
 ):
+    # given
+    settings.SITE_URL = "https://shop.example.com"
     # when
     with django_capture_on_commit_callbacks(execute=True):
         order = _place(customer, two_vendors, china)
@@ -176,7 +178,7 @@ def test_after_commit_each_message_is_sent_once_in_chinese(
         f"运费：{_money(order.shipping_incl_tax)}\n"
         f"订单总额：{_money(order.total_incl_tax)}\n"
         "收货地址：李建国 139 1234 5678, 山西省吕梁市离石区滨河北西路 18 号\n\n"
-        f"查看订单：https://example.com/accounts/orders/{number}/\n\n"
+        f"查看订单：https://shop.example.com/accounts/orders/{number}/\n\n"
         "乡村集市\n"
     )
     assert mails["wang@example.com"].subject == f"新订单 {number} 待发货"
@@ -186,7 +188,7 @@ def test_after_commit_each_message_is_sent_once_in_chinese(
         "商品金额：¥79.80\n"
         f"运费：{_money(OrderPart.objects.get(order=order, vendor=two_vendors[0]).shipping_charge)}\n"
         "收货地址：李建国 139 1234 5678, 山西省吕梁市离石区滨河北西路 18 号\n\n"
-        f"在卖家中心标记发货：https://example.com/seller/orders/{number}/\n\n"
+        f"在卖家中心标记发货：https://shop.example.com/seller/orders/{number}/\n\n"
         "乡村集市\n"
     )
     assert "临县红枣" not in mails["li@example.com"].body

@@ -16,11 +16,10 @@ from oscar.test.factories import create_order
 from shop.basket.models import Basket
 from shop.partner.strategy import Selector
 from shop.shipping.methods import PerVendorShipping
-from tests.functional.test_seller_center import make_product, make_vendor
+from tests.factories.marketplace import make_product, make_vendor
 from vendors.fulfilment.services import ShippingChanged, order_parts_create
 from vendors.fulfilment.shipping import basket_vendor_groups, vendor_shipping_charge
 from vendors.models import OrderPart
-from vendors.notifications import services as notifications
 
 D = Decimal
 DEFAULTS = (None, None)
@@ -80,15 +79,6 @@ CASES = {
         ("8.00", "133.00"),
     ),
 }
-
-
-@pytest.fixture(autouse=True)
-def notified(monkeypatch):
-    """The notification outbox (vendors.notifications, built in parallel) is not what these tests check."""
-    calls = []
-    monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: calls.append(("order", kwargs)))
-    monkeypatch.setattr(notifications, "notify_low_stock", lambda **kwargs: calls.append(("low stock", kwargs)))
-    return calls
 
 
 def _vendors(terms):

@@ -1,10 +1,10 @@
 """Vendors' parts of an order after placement (vendors.fulfilment): shipped, cancelled, delivered, the order's status.
 
 The helpers at the top (an order of two vendors with its parts) are used by the earnings and the
-order-cancel tests too. Notifications are recorded, not sent (the outbox has its own tests).
+order-cancel tests too. Notifications are written to the outbox and checked there; sending them
+is tested with the outbox (tests/integration/test_notifications.py).
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -14,7 +14,16 @@ from django.utils import timezone
 from oscar.test.factories import UserFactory
 
 from shop.order.models import Order
-from tests.functional.test_seller_center import make_order, make_product, make_vendor, stock_of
+from tests.factories.marketplace import (
+    TwoVendorOrder,
+    make_order,
+    make_product,
+    make_two_vendor_order,
+    make_vendor,
+    ship_all,
+    stock_of,
+)
+from tests.factories.outbox import buyer_told, outbox, vendor_told
 from vendors.earnings.selectors import seller_sales_totals
 from vendors.fulfilment.selectors import order_amount_due
 from vendors.fulfilment.services import (
@@ -25,11 +34,9 @@ from vendors.fulfilment.services import (
     order_part_confirm_delivered,
     order_parts_auto_deliver,
     order_status_derive,
-    order_status_refresh,
     vendor_lines_ship,
 )
-from vendors.models import EarningsEntry, OrderPart, OrderStatus, Shipment, Vendor
-from vendors.notifications import services as notifications
+from vendors.models import EarningsEntry, OrderPart, OrderStatus, Shipment
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -37,82 +44,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Helpers ------------------------------------------------------------------------------------------
 
 
-def make_parts(order, *, shipping: str = "8.00", rates: dict | None = None) -> dict[int, OrderPart]:
-    """The order's vendor parts as checkout writes them (kept or rewritten here with known amounts).
-
-    goods_total = the vendor's lines incl. tax; ``rates`` maps vendor pk -> commission rate (default 0.05).
-    """
-    parts = {}
-    for vendor in Vendor.objects.filter(partner__order_lines__order=order).distinct():
-        lines = order.lines.filter(partner=vendor.partner)
-        goods = sum((line.line_price_incl_tax for line in lines), Decimal("0.00"))
-        parts[vendor.pk], _created = OrderPart.objects.update_or_create(
-            order=order,
-            vendor=vendor,
-            defaults={
-                "goods_total": goods,
-                "shipping_charge": Decimal(shipping),
-                "commission_rate": Decimal((rates or {}).get(vendor.pk, "0.05")),
-                "status": OrderPart.Status.WAITING,
-            },
-        )
-    order_status_refresh(order=order)
-    return parts
-
-
-def ship_all(vendor: Vendor, user, order, *, tracking: str = "SF1234567890") -> Shipment:
-    quantities = {line.pk: line.quantity for line in order.lines.filter(partner=vendor.partner)}
-    return vendor_lines_ship(
-        vendor=vendor, order=order, quantities=quantities, carrier="sf", tracking_number=tracking, shipped_by=user
-    )
-
-
-@dataclass
-class TwoVendorOrder:
-    order: object
-    buyer: object
-    vendor_a: Vendor
-    user_a: object
-    vendor_b: Vendor
-    user_b: object
-    dates: object  # vendor A's product, 2 ordered at 39.90 (A's goods: 104.80)
-    millet: object  # vendor A's product, 1 ordered at 25.00
-    ginseng: object  # vendor B's product, 3 ordered at 88.00
-    part_a: OrderPart
-    part_b: OrderPart
+# What these services tell (placing the order tells others: not these tests' concern).
+AFTER_PLACEMENT = ("parcel_shipped", "part_cancelled")
 
 
 @pytest.fixture
-def notified(monkeypatch) -> list:
-    """What the services asked the outbox to send: [(kind, object), ...] (placing the order: not recorded)."""
-    calls = []
-    monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: None)
-    monkeypatch.setattr(notifications, "notify_low_stock", lambda **kwargs: None)
-    monkeypatch.setattr(notifications, "notify_parcel_shipped", lambda *, shipment: calls.append(("shipped", shipment)))
-    monkeypatch.setattr(notifications, "notify_part_cancelled", lambda *, part: calls.append(("cancelled", part)))
-    return calls
-
-
-def make_two_vendor_order(*, china) -> TwoVendorOrder:
-    """Vendor A: 2 x 临县红枣 at 39.90 and 1 x 沁州黄小米 at 25.00; vendor B: 3 x 沁源党参 at 88.00.
-
-    10 of each in stock.
-    """
-    vendor_a, user_a = make_vendor("临县王家庄村农民专业合作社")
-    vendor_b, user_b = make_vendor("沁源县李家沟村家庭农场")
-    dates = make_product(vendor_a, title="临县红枣", price="39.90", stock=10)
-    millet = make_product(vendor_a, title="沁州黄小米", price="25.00", stock=10)
-    ginseng = make_product(vendor_b, title="沁源党参", price="88.00", stock=10)
-    buyer = UserFactory()
-    order = make_order(buyer, [(dates, 2), (millet, 1), (ginseng, 3)], china=china)
-    parts = make_parts(order)
-    return TwoVendorOrder(
-        order, buyer, vendor_a, user_a, vendor_b, user_b, dates, millet, ginseng, parts[vendor_a.pk], parts[vendor_b.pk]
-    )
-
-
-@pytest.fixture
-def two_vendor_order(db, china, notified) -> TwoVendorOrder:
+def two_vendor_order(db, china) -> TwoVendorOrder:
     return make_two_vendor_order(china=china)
 
 
@@ -124,7 +61,7 @@ def refreshed(obj):
 # Shipping ------------------------------------------------------------------------------------------
 
 
-def test_shipping_all_of_a_vendors_lines_ships_its_part_and_tells_the_buyer(two_vendor_order, notified):
+def test_shipping_all_of_a_vendors_lines_ships_its_part_and_tells_the_buyer(two_vendor_order):
     # given
     w = two_vendor_order
     # when
@@ -134,10 +71,10 @@ def test_shipping_all_of_a_vendors_lines_ships_its_part_and_tells_the_buyer(two_
     assert (part_a.status, part_b.status) == ("shipped", "waiting")
     assert part_a.shipped_at is not None
     assert refreshed(w.order).status == "partly_shipped"
-    assert notified == [("shipped", shipment)]
+    assert outbox(*AFTER_PLACEMENT) == buyer_told("parcel_shipped", w.order, shipment=shipment)
 
 
-def test_a_partial_parcel_leaves_the_part_waiting(two_vendor_order, notified):
+def test_a_partial_parcel_leaves_the_part_waiting(two_vendor_order):
     # given
     w = two_vendor_order
     dates_line = w.order.lines.get(product=w.dates)
@@ -154,7 +91,7 @@ def test_a_partial_parcel_leaves_the_part_waiting(two_vendor_order, notified):
     assert refreshed(w.part_a).status == "waiting"
     assert refreshed(w.part_a).shipped_at is None
     assert refreshed(w.order).status == "waiting"
-    assert notified == [("shipped", shipment)]
+    assert outbox(*AFTER_PLACEMENT) == buyer_told("parcel_shipped", w.order, shipment=shipment)
 
 
 def test_the_second_parcel_that_completes_the_vendors_lines_ships_the_part(two_vendor_order):
@@ -192,12 +129,12 @@ def test_both_vendors_shipped_makes_the_order_shipped(two_vendor_order):
     assert refreshed(w.order).status == "shipped"
 
 
-def test_a_cancelled_part_cannot_be_shipped_and_nothing_changes(two_vendor_order, notified):
+def test_a_cancelled_part_cannot_be_shipped_and_nothing_changes(two_vendor_order):
     # given
     w = two_vendor_order
     order_part_cancel(part=w.part_b, cancelled_by=w.buyer)
     stock_before = stock_of(w.ginseng)
-    notified.clear()
+    told_before = outbox(*AFTER_PLACEMENT)
     # when
     with pytest.raises(ShipmentRefused):
         ship_all(w.vendor_b, w.user_b, w.order)
@@ -206,13 +143,13 @@ def test_a_cancelled_part_cannot_be_shipped_and_nothing_changes(two_vendor_order
     assert Shipment.objects.count() == 0
     assert w.order.shipping_events.count() == 0
     assert stock_of(w.ginseng) == stock_before
-    assert notified == []
+    assert outbox(*AFTER_PLACEMENT) == told_before
 
 
 # Cancelling ----------------------------------------------------------------------------------------
 
 
-def test_cancelling_a_part_releases_exactly_its_allocations_and_tells_the_vendor(two_vendor_order, notified):
+def test_cancelling_a_part_releases_exactly_its_allocations_and_tells_the_vendor(two_vendor_order):
     # given
     w = two_vendor_order
     assert (stock_of(w.dates), stock_of(w.millet), stock_of(w.ginseng)) == ((10, 2), (10, 1), (10, 3))
@@ -227,7 +164,7 @@ def test_cancelling_a_part_releases_exactly_its_allocations_and_tells_the_vendor
     assert refreshed(w.order).status == "partly_cancelled"
     notes = list(w.order.notes.values_list("message", flat=True))
     assert notes == ["临县王家庄村农民专业合作社: cancelled by the buyer"]
-    assert notified == [("cancelled", part)]
+    assert outbox(*AFTER_PLACEMENT) == vendor_told("part_cancelled", w.vendor_a, part=part)
 
 
 def test_allocations_are_never_released_below_zero(two_vendor_order):
@@ -256,7 +193,7 @@ def test_cancelling_both_parts_cancels_the_order_and_nothing_is_due(two_vendor_o
 
 
 @pytest.mark.parametrize("how", ["partly shipped", "shipped", "delivered", "cancelled"])
-def test_a_part_that_is_not_waiting_with_nothing_shipped_cannot_be_cancelled(two_vendor_order, notified, how):
+def test_a_part_that_is_not_waiting_with_nothing_shipped_cannot_be_cancelled(two_vendor_order, how):
     # given
     w = two_vendor_order
     if how == "partly shipped":
@@ -275,7 +212,7 @@ def test_a_part_that_is_not_waiting_with_nothing_shipped_cannot_be_cancelled(two
             order_part_confirm_delivered(part=w.part_a, confirmed_by=w.buyer)
     else:
         order_part_cancel(part=w.part_a, cancelled_by=w.buyer)
-    notified.clear()
+    told_before = outbox(*AFTER_PLACEMENT)
     before = (
         list(OrderPart.objects.order_by("pk").values()),
         stock_of(w.dates),
@@ -297,7 +234,7 @@ def test_a_part_that_is_not_waiting_with_nothing_shipped_cannot_be_cancelled(two
         w.order.notes.count(),
     )
     assert after == before
-    assert notified == []
+    assert outbox(*AFTER_PLACEMENT) == told_before
 
 
 # Delivering ----------------------------------------------------------------------------------------
@@ -445,7 +382,7 @@ def test_every_order_status_has_a_chinese_label():
     }
 
 
-def test_an_order_placed_before_parts_keeps_its_status_and_ships_as_before(db, china, notified):
+def test_an_order_placed_before_parts_keeps_its_status_and_ships_as_before(db, china):
     # given
     vendor, user = make_vendor("吕梁山土特产店")
     product = make_product(vendor, stock=5)
@@ -457,7 +394,7 @@ def test_an_order_placed_before_parts_keeps_its_status_and_ships_as_before(db, c
     # then
     assert refreshed(order).status == "Pending"
     assert order_amount_due(order=order) is None
-    assert notified == [("shipped", shipment)]
+    assert outbox(*AFTER_PLACEMENT) == buyer_told("parcel_shipped", order, shipment=shipment)
 
 
 def test_a_cancelled_part_is_no_sale_in_the_sellers_totals(two_vendor_order):

@@ -14,20 +14,11 @@ from django.urls import reverse
 from shop.checkout.views import PaymentDetailsView
 from shop.order.models import Order
 from shop.partner.models import StockRecord
-from tests.functional.test_checkout_bad_input import _add_to_basket, _baskets, _checkout_to_preview, _messages
-from tests.functional.test_seller_center import make_product, make_vendor
+from tests.factories.marketplace import make_product, make_vendor
+from tests.factories.outbox import CHECKOUT_MOBILE, outbox, vendor_told
+from tests.factories.pages import add_to_basket, basket_contents, checkout_to_preview, flash_messages
 from vendors.models import OrderPart
-from vendors.notifications import services as notifications
-
-
-@pytest.fixture(autouse=True)
-def notified(monkeypatch):
-    calls = []
-    monkeypatch.setattr(notifications, "notify_order_placed", lambda **kwargs: calls.append(("order", kwargs)))
-    monkeypatch.setattr(
-        notifications, "notify_low_stock", lambda **kwargs: calls.append(("low stock", kwargs["stockrecord"].pk))
-    )
-    return calls
+from vendors.notifications.models import Message
 
 
 @pytest.fixture
@@ -43,12 +34,12 @@ def _allocated(*products):
     return [StockRecord.objects.get(product=product).num_allocated for product in products]
 
 
-def test_a_sold_out_line_rolls_back_the_order_and_its_parts(django_app, goods, notified, monkeypatch):
+def test_a_sold_out_line_rolls_back_the_order_and_its_parts(django_app, goods, monkeypatch):
     # given: another buyer takes 9 of the 10 bags of millet after this request checked the basket
     _, dates, _, millet = goods
-    _add_to_basket(django_app, dates, "1")
-    _add_to_basket(django_app, millet, "2")
-    preview = _checkout_to_preview(django_app)
+    add_to_basket(django_app, dates, "1")
+    add_to_basket(django_app, millet, "2")
+    preview = checkout_to_preview(django_app)
     handle_payment = PaymentDetailsView.handle_payment
 
     def other_buyer_meanwhile(view, *args, **kwargs):
@@ -65,16 +56,16 @@ def test_a_sold_out_line_rolls_back_the_order_and_its_parts(django_app, goods, n
         .get_text(" ", strip=True)
         .endswith("抱歉，“沁州黄小米”刚刚售罄（剩余不足 2 件）。您的购物车已保留。")
     )
-    assert (Order.objects.count(), OrderPart.objects.count(), notified) == (0, 0, [])
+    assert (Order.objects.count(), OrderPart.objects.count(), Message.objects.count()) == (0, 0, 0)
     assert _allocated(dates, millet) == [None, 9]
-    assert _baskets() == [("Open", [("临县红枣 特级", 1), ("沁州黄小米", 2)])]
+    assert basket_contents() == [("Open", [("临县红枣 特级", 1), ("沁州黄小米", 2)])]
 
 
 def test_a_fee_changed_after_the_preview_places_no_order_and_shows_the_new_total(django_app, goods):
     # given: the preview showed 39.90 + 8.00 shipping; then the vendor raised its fee to 12.00
     dates_vendor, dates, _, _ = goods
-    _add_to_basket(django_app, dates, "1")
-    preview = _checkout_to_preview(django_app)
+    add_to_basket(django_app, dates, "1")
+    preview = checkout_to_preview(django_app)
     assert preview.forms["place_order_form"]["order_total"].value == "47.90"
     dates_vendor.shipping_fee = Decimal("12.00")
     dates_vendor.save()
@@ -87,7 +78,7 @@ def test_a_fee_changed_after_the_preview_places_no_order_and_shows_the_new_total
         "订单尚未提交，请核对下方订单后重新提交。"
     )
     assert page.forms["place_order_form"]["order_total"].value == "51.90"
-    assert (Order.objects.count(), _baskets()) == (0, [("Open", [("临县红枣 特级", 1)])])
+    assert (Order.objects.count(), basket_contents()) == (0, [("Open", [("临县红枣 特级", 1)])])
     # and the new total, once seen, can be ordered
     page.forms["place_order_form"].submit().follow()
     assert list(Order.objects.values_list("total_incl_tax", "shipping_incl_tax")) == [
@@ -100,8 +91,8 @@ def test_a_fee_changed_during_placement_is_refused_by_the_parts(django_app, good
     does not let the order record a shipping its parts do not add up to."""
     # given
     dates_vendor, dates, _, _ = goods
-    _add_to_basket(django_app, dates, "1")
-    preview = _checkout_to_preview(django_app)
+    add_to_basket(django_app, dates, "1")
+    preview = checkout_to_preview(django_app)
     handle_payment = PaymentDetailsView.handle_payment
 
     def vendor_changes_fee_meanwhile(view, *args, **kwargs):
@@ -119,14 +110,14 @@ def test_a_fee_changed_during_placement_is_refused_by_the_parts(django_app, good
     )
     assert (Order.objects.count(), OrderPart.objects.count()) == (0, 0)
     assert _allocated(dates) == [None]
-    assert _baskets() == [("Open", [("临县红枣 特级", 1)])]
+    assert basket_contents() == [("Open", [("临县红枣 特级", 1)])]
 
 
 def test_a_preview_total_missing_from_the_post_places_no_order(django_app, goods):
     # given
     _, dates, _, _ = goods
-    _add_to_basket(django_app, dates, "1")
-    preview = _checkout_to_preview(django_app)
+    add_to_basket(django_app, dates, "1")
+    preview = checkout_to_preview(django_app)
     form = preview.forms["place_order_form"]
     form["order_total"] = "0.01"
     # when
@@ -142,9 +133,9 @@ def test_a_failure_after_the_order_is_committed_shows_the_order_and_keeps_the_ba
 ):
     # given: everything after the commit fails (Oscar would thaw the basket and show an error)
     _, dates, _, millet = goods
-    _add_to_basket(django_app, dates, "1")
-    _add_to_basket(django_app, millet, "1")
-    preview = _checkout_to_preview(django_app)
+    add_to_basket(django_app, dates, "1")
+    add_to_basket(django_app, millet, "1")
+    preview = checkout_to_preview(django_app)
     fields = {name: field.value for name, field in preview.forms["place_order_form"].field_order if name}
 
     def broken(view, order):
@@ -159,9 +150,9 @@ def test_a_failure_after_the_order_is_committed_shows_the_order_and_keeps_the_ba
     assert (response.status_code, response.location) == (302, reverse("checkout:thank-you"))
     order = Order.objects.get()
     assert page.html.select_one(".order-totals .grand-total").get_text(strip=True) == "¥80.90"
-    assert _messages(replay) == ["这个订单已经提交，请勿重复提交。"]
+    assert flash_messages(replay) == ["这个订单已经提交，请勿重复提交。"]
     assert (Order.objects.count(), OrderPart.objects.filter(order=order).count()) == (1, 2)
-    assert _baskets() == [("Submitted", [("临县红枣 特级", 1), ("沁州黄小米", 1)])]
+    assert basket_contents() == [("Submitted", [("临县红枣 特级", 1), ("沁州黄小米", 1)])]
     assert _allocated(dates, millet) == [1, 1]
 
 
@@ -172,8 +163,8 @@ def test_a_failure_inside_the_order_transaction_rolls_everything_back_and_keeps_
     so the basket is open again and the buyer can retry (Oscar kept the order and thawed the basket)."""
     # given
     _, dates, _, millet = goods
-    _add_to_basket(django_app, dates, "1")
-    preview = _checkout_to_preview(django_app)
+    add_to_basket(django_app, dates, "1")
+    preview = checkout_to_preview(django_app)
     save_payment_details = PaymentDetailsView.save_payment_details
 
     def broken(view, order):
@@ -187,25 +178,29 @@ def test_a_failure_inside_the_order_transaction_rolls_everything_back_and_keeps_
     assert page.html.select_one(".alert-danger").get_text(strip=True) == "下单时出现问题，请联系客服。"
     assert (Order.objects.count(), OrderPart.objects.count()) == (0, 0)
     assert _allocated(dates) == [None]
-    assert _baskets() == [("Open", [("临县红枣 特级", 1)])]
+    assert basket_contents() == [("Open", [("临县红枣 特级", 1)])]
     # and a retry places exactly one order
     monkeypatch.setattr(PaymentDetailsView, "save_payment_details", save_payment_details)
     page.forms["place_order_form"].submit().follow()
-    assert (Order.objects.count(), _baskets()) == (1, [("Submitted", [("临县红枣 特级", 1)])])
+    assert (Order.objects.count(), basket_contents()) == (1, [("Submitted", [("临县红枣 特级", 1)])])
 
 
-def test_the_order_is_placed_without_sending_mail_in_the_request(django_app, goods, notified):
+def test_the_order_is_placed_without_sending_mail_in_the_request(django_app, goods):
     # given
     _, dates, _, _ = goods
-    _add_to_basket(django_app, dates, "1")
-    preview = _checkout_to_preview(django_app)
+    add_to_basket(django_app, dates, "1")
+    preview = checkout_to_preview(django_app)
     # when
     page = preview.forms["place_order_form"].submit().follow()
     # then
     assert page.request.path == reverse("checkout:thank-you")
     assert mail.outbox == []
     order = Order.objects.get()
-    assert [(kind, call["order"], call["language"]) for kind, call in notified] == [("order", order, "zh-hans")]
+    confirmations = Message.objects.filter(kind="order_placed").order_by("pk")
+    assert list(confirmations.values_list("order", "channel", "recipient", "language", "status")) == [
+        (order.pk, "email", "buyer@example.com", "zh-hans", "pending"),
+        (order.pk, "sms", CHECKOUT_MOBILE, "zh-hans", "pending"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -213,18 +208,21 @@ def test_the_order_is_placed_without_sending_mail_in_the_request(django_app, goo
     [(5, 4, False), (5, 5, False), (5, 6, True), (6, 5, True), (10, 1, False), (None, 10, False)],
 )
 def test_the_vendor_is_told_when_an_order_takes_its_stock_below_the_threshold(
-    django_app, goods, notified, threshold, quantity, told
+    django_app, goods, threshold, quantity, told
 ):
     """10 in stock; told when what is left for sale falls from at-or-above the threshold to below it."""
     # given
-    _, dates, _, _ = goods
+    dates_vendor, dates, _, _ = goods
     record = StockRecord.objects.get(product=dates)
     StockRecord.objects.filter(pk=record.pk).update(low_stock_threshold=threshold)
     if threshold == 10:
         StockRecord.objects.filter(pk=record.pk).update(num_allocated=1)  # already below: 9 left
-    _add_to_basket(django_app, dates, str(quantity))
-    preview = _checkout_to_preview(django_app)
+    add_to_basket(django_app, dates, str(quantity))
+    preview = checkout_to_preview(django_app)
     # when
     preview.forms["place_order_form"].submit().follow()
     # then
-    assert [call for call in notified if call[0] == "low stock"] == ([("low stock", record.pk)] if told else [])
+    assert outbox("low_stock") == (vendor_told("low_stock", dates_vendor) if told else [])
+    assert set(Message.objects.filter(kind="low_stock").values_list("stockrecord", flat=True)) == (
+        {record.pk} if told else set()
+    )

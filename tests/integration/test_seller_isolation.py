@@ -19,8 +19,7 @@ from shop.catalogue.models import Product, ProductAttributeValue, ProductCategor
 from shop.order.models import Line, ShippingEvent
 from shop.partner.models import StockRecord
 from tests.factories import FarmCategoryFactory, FarmProductImageFactory
-from tests.functional.test_seller_center import jpeg_bytes, make_order, make_product, make_vendor
-from tests.integration.test_earnings import book
+from tests.factories.marketplace import book, jpeg_bytes, make_order, make_product, make_vendor
 from vendors.fulfilment.services import ShipmentRefused, vendor_lines_ship
 from vendors.models import EarningsEntry, OrderPart, Payout, Shipment, Vendor
 

@@ -23,7 +23,6 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -345,8 +344,7 @@ def message_render(*, message: Message) -> dict[str, str]:
 
 
 def _context(message: Message) -> dict:
-    site = Site.objects.get_current()
-    base = f"{'http' if settings.DEBUG else 'https'}://{site.domain}"
+    base = settings.SITE_URL.rstrip("/")
     context = {"message": message, "shop_name": settings.OSCAR_SHOP_NAME, "site_url": base}
     order = message.order
     if order is not None:

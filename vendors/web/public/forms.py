@@ -1,6 +1,6 @@
 """Public vendor forms: applying to sell, taking a shop over from an invitation.
 
-They validate what is typed and hand it to vendors.onboarding (services, county); sanitising and
+They validate what is typed and hand it to vendors.onboarding.county (services, county); sanitising and
 the status rules live there.
 """
 

@@ -1,0 +1,44 @@
+"""Django WebTest steps through the shop's pages: basket, anonymous checkout, flash messages."""
+
+from django.urls import reverse
+
+from shop.basket.models import Basket
+from tests.factories import CHECKOUT_ADDRESS
+
+
+def add_to_basket(app, product, quantity):
+    page = app.get(product.get_absolute_url())
+    form = page.forms["add_to_basket_form"]
+    form["quantity"] = quantity
+    return form.submit().maybe_follow()
+
+
+def form_with_field(page, field):
+    return next(form for form in page.forms.values() if field in form.fields)
+
+
+def checkout_to_address_step(app):
+    gateway = form_with_field(app.get(reverse("checkout:index")), "username")
+    gateway["username"] = "buyer@example.com"
+    gateway["options"] = "anonymous"
+    return gateway.submit().maybe_follow()
+
+
+def checkout_to_preview(app):
+    address = checkout_to_address_step(app).forms["new_shipping_address"]
+    for name, value in CHECKOUT_ADDRESS.items():
+        address[name] = value
+    payment = address.submit().maybe_follow()
+    return payment.forms["payment_method_form"].submit().maybe_follow()
+
+
+def flash_messages(page):
+    """The flash messages' texts (without the close link)."""
+    return [" ".join(alert.stripped_strings) for alert in page.html.select("#messages .alert .alertinner")]
+
+
+def basket_contents():
+    return [
+        (basket.status, [(line.product.title, line.quantity) for line in basket.lines.order_by("pk")])
+        for basket in Basket.objects.order_by("pk")
+    ]
