@@ -150,7 +150,13 @@ def test_every_entry_point_defaults_to_the_same_settings_module():
 
 
 # Read by config/settings/test.py only, to keep parallel test runs apart: not a deployment's concern.
-TEST_ONLY_VARIABLES = {"VM_TEST_RUN_ID", "VM_TEST_DB_NAME", "VM_TEST_EMAIL_BACKEND", "PYTEST_XDIST_WORKER"}
+TEST_ONLY_VARIABLES = {
+    "VM_TEST_RUN_ID",
+    "VM_TEST_DB_NAME",
+    "VM_TEST_EMAIL_BACKEND",
+    "VM_TEST_CELERY_EAGER",
+    "PYTEST_XDIST_WORKER",
+}
 
 
 OS_ENVIRON_READS = ("os.environ.get", "os.environ.setdefault", "os.getenv")
