@@ -5,8 +5,6 @@ the workers deliver to files the test reads (tests/faults/backends.py).
 
 import os
 import signal
-import socket
-import subprocess
 import time
 from contextlib import contextmanager
 
@@ -16,6 +14,7 @@ from django.urls import reverse
 from oscar.test.factories import UserFactory
 
 from config.celery import app
+from tests.factories.live import RedisServer
 from tests.factories.marketplace import make_order, make_product, make_vendor
 from tests.factories.pages import add_to_basket, checkout_to_preview
 from tests.faults.backends import delivered
@@ -103,31 +102,6 @@ def test_an_order_s_messages_are_delivered_once_through_redis_and_a_worker_even_
     assert set(Message.objects.values_list("attempts", flat=True)) == {1}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _redis_server(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _wait_until(lambda: _answers(port), timeout=10, what="redis-server")
-    return process
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2) as conn:
-            conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
 @contextmanager
 def _web_broker(url: str):
     """This process (the web side) publishes tasks to ``url``."""
@@ -152,16 +126,14 @@ def test_with_the_broker_down_the_order_is_placed_and_its_messages_are_delivered
 ):
     # given: the web side's broker is a redis-server of its own, which dies or hangs (SIGSTOP:
     # it accepts connections and answers nothing)
-    port = _free_port()
-    broker_url = f"redis://127.0.0.1:{port}/0"
-    redis = _redis_server(port)
+    redis = RedisServer().start()
+    broker_url = redis.url
     dates, millet = shop_with_two_vendors
     with _web_broker(broker_url):
         if fault == "dead":
-            redis.terminate()
-            redis.wait(timeout=10)
+            redis.kill()
         else:
-            redis.send_signal(signal.SIGSTOP)
+            redis.freeze()
         add_to_basket(django_app, dates, "1")
         add_to_basket(django_app, millet, "2")
         preview = checkout_to_preview(django_app)
@@ -175,9 +147,9 @@ def test_with_the_broker_down_the_order_is_placed_and_its_messages_are_delivered
         assert _statuses() == ["pending"] * 6
         # when: Redis is back, a worker runs and the sweep runs
         if fault == "dead":
-            redis = _redis_server(port)
+            redis.start()
         else:
-            redis.send_signal(signal.SIGCONT)
+            redis.thaw()
         try:
             worker = celery_workers(CELERY_BROKER_URL=broker_url, **_worker_env(outbox))
             settings.NOTIFICATION_RESEND_AFTER_SECONDS = 0
@@ -187,9 +159,7 @@ def test_with_the_broker_down_the_order_is_placed_and_its_messages_are_delivered
             _wait_until(lambda: _statuses() == ["sent"] * 6, what="all sent")
             _wait_until(lambda: _sends_done(worker) >= 6, what="6 tasks done")
         finally:
-            redis.send_signal(signal.SIGCONT)
-            redis.terminate()
-            redis.wait(timeout=10)
+            redis.kill()
     assert swept == 6
     assert _recipients(outbox) == sorted(
         [

@@ -17,9 +17,9 @@ from django.urls import reverse
 from webtest import TestApp
 
 from shop.order.models import Order
+from tests.factories.live import LiveSite, RedisServer, RemoteSite
 from tests.factories.marketplace import make_product, make_vendor
 from tests.factories.pages import add_to_basket, checkout_to_preview
-from tests.faults.live import LiveSite, RedisServer, RemoteSite
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 

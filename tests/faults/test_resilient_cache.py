@@ -7,7 +7,7 @@ import time
 import pytest
 
 from shop.core.cache import ResilientRedisCache, _paused_until
-from tests.faults.live import RedisServer
+from tests.factories.live import RedisServer
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from shop.order.models import Line, Order, ShippingEventQuantity
 from vendors.models import OrderPart, Shipment, Vendor
@@ -74,10 +75,7 @@ def seller_orders_to_ship(*, vendor: Vendor) -> QuerySet:
 
 def seller_order_get(*, vendor: Vendor, number: str):
     """One order as the vendor sees it (its lines only); Http404 if it has none of them."""
-    try:
-        return seller_order_list(vendor=vendor).get(number=number)
-    except Order.DoesNotExist as missing:
-        raise Http404 from missing
+    return get_object_or_404(seller_order_list(vendor=vendor), number=number)
 
 
 def seller_order_shipments(*, vendor: Vendor, order) -> QuerySet:
@@ -146,20 +144,16 @@ def customer_order_part_get(*, user, number: str, pk: int) -> OrderPart:
     """A vendor's part of one of the user's own orders; Http404 for anyone else's order (or a guest)."""
     if not user.is_authenticated:
         raise Http404
-    try:
-        return OrderPart.objects.select_related("order", "vendor").get(pk=pk, order__number=number, order__user=user)
-    except OrderPart.DoesNotExist as missing:
-        raise Http404 from missing
+    return get_object_or_404(
+        OrderPart.objects.select_related("order", "vendor"), pk=pk, order__number=number, order__user=user
+    )
 
 
 def guest_order_part_get(*, order, pk: int) -> OrderPart:
     """A vendor's part of a guest's order the guest has proven (Oscar's anon-order check); Http404 otherwise."""
     if order is None or order.user_id is not None:
         raise Http404
-    try:
-        return OrderPart.objects.select_related("order", "vendor").get(pk=pk, order=order)
-    except OrderPart.DoesNotExist as missing:
-        raise Http404 from missing
+    return get_object_or_404(OrderPart.objects.select_related("order", "vendor"), pk=pk, order=order)
 
 
 def order_vendor_groups(order) -> list[tuple[OrderPart | None, list]]:

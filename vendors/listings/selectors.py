@@ -9,7 +9,7 @@ Rules:
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from shop.catalogue.models import Product, ProductImage
 from shop.partner.models import StockRecord
@@ -38,10 +38,7 @@ def seller_product_list(*, vendor: Vendor) -> QuerySet:
 
 def seller_product_get(*, vendor: Vendor, pk: int):
     """One of the vendor's products; Http404 for anyone else's."""
-    try:
-        return seller_product_list(vendor=vendor).get(pk=pk)
-    except Product.DoesNotExist as missing:
-        raise Http404 from missing
+    return get_object_or_404(seller_product_list(vendor=vendor), pk=pk)
 
 
 def seller_stockrecord_get(*, vendor: Vendor, product) -> StockRecord:
@@ -50,12 +47,12 @@ def seller_stockrecord_get(*, vendor: Vendor, product) -> StockRecord:
 
 def seller_product_image_get(*, vendor: Vendor, product_pk: int, image_pk: int):
     """A photo of one of the vendor's products; Http404 for anyone else's (or a photo of another product)."""
-    try:
-        return ProductImage.objects.select_related("product").get(
-            pk=image_pk, product_id=product_pk, product__stockrecords__partner=vendor.partner
-        )
-    except ProductImage.DoesNotExist as missing:
-        raise Http404 from missing
+    return get_object_or_404(
+        ProductImage.objects.select_related("product"),
+        pk=image_pk,
+        product_id=product_pk,
+        product__stockrecords__partner=vendor.partner,
+    )
 
 
 def seller_low_stock(*, vendor: Vendor) -> QuerySet:

@@ -7,7 +7,7 @@ Rules:
 """
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from vendors.models import Vendor, VendorEvent, VendorInvitation
 
@@ -48,19 +48,13 @@ def vendor_admin_counties() -> list[str]:
 
 def vendor_admin_get(*, pk: int) -> Vendor:
     """One vendor with what the dashboard shows: applicant, categories, audit trail, invitations; Http404."""
-    try:
-        return (
-            Vendor.objects.select_related("applicant", "partner")
-            .prefetch_related(
-                "main_categories",
-                "partner__users",
-                Prefetch("events", queryset=VendorEvent.objects.select_related("actor")),
-                Prefetch(
-                    "invitations",
-                    queryset=VendorInvitation.objects.select_related("accepted_by").order_by("-created_at", "-pk"),
-                ),
-            )
-            .get(pk=pk)
-        )
-    except Vendor.DoesNotExist as missing:
-        raise Http404 from missing
+    vendors = Vendor.objects.select_related("applicant", "partner").prefetch_related(
+        "main_categories",
+        "partner__users",
+        Prefetch("events", queryset=VendorEvent.objects.select_related("actor")),
+        Prefetch(
+            "invitations",
+            queryset=VendorInvitation.objects.select_related("accepted_by").order_by("-created_at", "-pk"),
+        ),
+    )
+    return get_object_or_404(vendors, pk=pk)

@@ -7,7 +7,7 @@ Rules:
 """
 
 from django.db.models import Avg, Count, Min, Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from oscar.apps.catalogue.reviews.models import ProductReview
 
 from shop.catalogue.models import Product
@@ -81,10 +81,7 @@ def storefront_counties() -> list[str]:
 
 
 def storefront_vendor_get(*, slug: str) -> Vendor:
-    try:
-        return Vendor.objects.select_related("partner").get(slug=slug, status=Vendor.Status.APPROVED)
-    except Vendor.DoesNotExist as missing:
-        raise Http404 from missing
+    return get_object_or_404(Vendor.objects.select_related("partner"), slug=slug, status=Vendor.Status.APPROVED)
 
 
 def storefront_vendor_products(*, vendor: Vendor) -> QuerySet:
