@@ -22,10 +22,9 @@ from tests.factories.marketplace import make_order, make_product, make_vendor
 from tests.faults.backends import RecordingSmsBackend
 from vendors.models import OrderPart, Shipment, Vendor
 from vendors.notifications.models import Message
+from vendors.notifications.sending import message_send, messages_due
 from vendors.notifications.services import (
     _enqueue,
-    message_send,
-    messages_due,
     notify_low_stock,
     notify_order_placed,
     notify_parcel_shipped,

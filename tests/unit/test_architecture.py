@@ -5,9 +5,10 @@
 - ``shop.core`` imports nothing of the project.
 - Only ``config.urls`` and the web layer itself import the web layer (``vendors.web``): rules live in the
   domain packages, pages call them.
-- No cycles between packages (a domain package, a module of an Oscar fork, ``shop.core``), counting imports inside
-  functions too: a cycle held off by a function-local import is still a cycle. Models are the bottom layer
-  every package may read, so a ``models`` module is not a node of this graph.
+- No cycles between packages (a domain package, a module of an Oscar fork, ``shop.core``), nor between
+  modules, counting imports inside functions too: a cycle held off by a function-local import is still
+  a cycle. Models are the bottom layer every package may read, so a ``models`` module is not a node of
+  the package graph.
 """
 
 import ast
@@ -109,6 +110,18 @@ def package_cycles(imports: dict[str, set[str]]) -> list[list[str]]:
         for target in targets:
             if not _is_models(target) and _package(target) != _package(module):
                 graph[_package(module)].add(_package(target))
+    return _cycles(graph)
+
+
+def module_cycles(imports: dict[str, set[str]]) -> list[list[str]]:
+    """Cycles between single modules, inside a package too (services <-> tasks)."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for module, targets in imports.items():
+        graph[module].update(target for target in targets if target != module and not module.startswith(target + "."))
+    return _cycles(graph)
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     cycles, state = [], {}
 
     def visit(node: str, path: list[str]) -> None:
@@ -142,6 +155,10 @@ def test_packages_import_each_other_without_cycles():
     assert package_cycles(IMPORTS) == []
 
 
+def test_modules_import_each_other_without_cycles():
+    assert module_cycles(IMPORTS) == []
+
+
 def test_a_violating_import_is_caught():
     # given: the real imports plus three violations
     imports = {name: set(targets) for name, targets in IMPORTS.items()}
@@ -149,11 +166,16 @@ def test_a_violating_import_is_caught():
     imports["shop.core.phone"].add("vendors.models")
     imports["vendors.fulfilment.services"].add("vendors.web.seller.views")
     imports["vendors.earnings.services"].add("vendors.fulfilment.services")
+    imports["vendors.notifications.tasks"].add("vendors.notifications.services")
     # when / then
     assert marketplace_violations(imports) == ["vendors.listings.services imports shop.checkout.views"]
     assert core_violations(imports) == ["shop.core.phone imports vendors.models"]
     assert web_violations(imports) == ["vendors.fulfilment.services imports vendors.web.seller.views"]
     assert any({"vendors.earnings", "vendors.fulfilment"} == set(cycle) for cycle in package_cycles(imports))
+    assert any(
+        {"vendors.notifications.services", "vendors.notifications.tasks"} == set(cycle)
+        for cycle in module_cycles(imports)
+    )
 
 
 def test_the_source_tree_was_read():

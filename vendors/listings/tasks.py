@@ -7,6 +7,7 @@ from whoosh.index import LockError
 
 from shop.catalogue.models import Product, ProductImage
 from shop.search.index import product_search_index_update
+from vendors.listings.uploads import ThumbnailNotGenerated, generate_thumbnails
 
 logger = logging.getLogger(__name__)
 
@@ -22,8 +23,6 @@ def reindex_vendor_products_task(vendor_pk: int) -> None:
 @shared_task
 def generate_thumbnails_task(image_pk: int) -> None:
     """Thumbnails ahead of the first viewer; if that fails sorl still makes them lazily on first view."""
-    from vendors.listings.uploads import ThumbnailNotGenerated, generate_thumbnails
-
     image = ProductImage.objects.filter(pk=image_pk).first()
     if image is None:
         return

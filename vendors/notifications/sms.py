@@ -1,7 +1,7 @@
 """SMS backends: the interface a provider's adapter implements, and the default that writes to the log.
 
 settings.SMS_BACKEND names the class (dotted path). A backend raises on failure; the outbox
-records the error and retries (vendors.notifications.services.message_send).
+records the error and retries (vendors.notifications.sending.message_send).
 """
 
 import logging

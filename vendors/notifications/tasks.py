@@ -6,7 +6,7 @@ a redelivery after a worker died): the claim in message_send lets only one send 
 
 from celery import shared_task
 
-from vendors.notifications.services import message_send, messages_due
+from vendors.notifications.sending import message_send, messages_due
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
