@@ -119,6 +119,7 @@ def clear_cache() -> None:
     if settings.REDIS_URL:
         client = cache._cache.get_client(write=True)
         keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
+        keys += list(client.scan_iter(match=f"{settings.LIVE_KEY_PREFIX}:*", count=1000))
         if keys:
             client.delete(*keys)
     else:

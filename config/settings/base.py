@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "django_tables2",
     "vendors.notifications.apps.NotificationsConfig",
+    "vendors.live.apps.LiveConfig",
     "vendors.apps.VendorsConfig",
 ]
 
@@ -338,3 +339,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600.0,
     },
 }
+
+# Live sales (vendors.live): the snap-up's admission counters live in Redis (LIVE_REDIS_URL, by default the
+# cache's REDIS_URL); without it the database alone decides who gets a unit.
+LIVE_REDIS_URL = env("LIVE_REDIS_URL", default=REDIS_URL)
+LIVE_KEY_PREFIX = env("LIVE_KEY_PREFIX", default="vm-live")

@@ -33,14 +33,21 @@ class CashOnDelivery(PaymentMethod):
     description = _("Pay the courier in cash or by mobile payment when the parcel arrives.")
 
     def take(self, *, view, order_number: str, total) -> None:
+        view.add_payment_source(self._source(total))
+
+    def record(self, *, order, total) -> None:
+        """The same payment source, for an order placed outside the checkout pages (a live snap-up)."""
+        source = self._source(total)
+        source.order = order
+        source.save()
+
+    def _source(self, total) -> Source:
         source_type, _created = SourceType.objects.get_or_create(code=self.code, defaults={"name": "货到付款"})
-        view.add_payment_source(
-            Source(
-                source_type=source_type,
-                currency=total.currency,
-                amount_allocated=total.incl_tax,
-                amount_debited=Decimal("0.00"),
-            )
+        return Source(
+            source_type=source_type,
+            currency=total.currency,
+            amount_allocated=total.incl_tax,
+            amount_debited=Decimal("0.00"),
         )
 
 

@@ -1,0 +1,132 @@
+"""The snap-up (vendors.live.services.live_snapup): one tap, one ordinary order at the live price, within the
+event's cap, the buyer's limit and the event's window; the database's conditional updates are the final word."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from oscar.test.factories import UserFactory
+
+from shop.order.models import Order
+from shop.partner.models import StockRecord
+from shop.partner.strategy import Selector
+from tests.factories.live_sales import make_buyer, make_event, make_item
+from vendors.live.models import LiveBuyer, LiveItem, LiveOrder
+from vendors.live.selectors import live_item_offer
+from vendors.live.services import ItemRefused, NoDefaultAddress, NotOnSale, OverLimit, SoldOut, live_snapup
+from vendors.models import OrderPart, Vendor
+from vendors.notifications.models import Message
+
+
+def _tap(item, user, *, quantity=1, now=None):
+    return live_snapup(
+        offer=live_item_offer(item_id=item.pk), user=user, strategy=Selector().strategy(), quantity=quantity, now=now
+    )
+
+
+def test_a_tap_places_an_order_at_the_live_price_with_its_shop_part_and_messages(china):
+    # given
+    item = make_item(make_event(), price="39.90", live_price="29.90")
+    buyer = make_buyer(china)
+    # when
+    order = _tap(item, buyer)
+    # then
+    line = order.lines.get()
+    assert (line.product_id, line.quantity, line.unit_price_incl_tax) == (item.product_id, 1, Decimal("29.90"))
+    assert order.total_incl_tax == Decimal("37.90")  # the shop's ¥8 shipping: below its free-shipping amount
+    assert OrderPart.objects.get(order=order).vendor_id == item.vendor_id
+    assert LiveOrder.objects.get(order=order).unit_price == Decimal("29.90")
+    assert LiveItem.objects.get(pk=item.pk).sold == 1
+    assert LiveBuyer.objects.get(item=item, user=buyer).units == 1
+    assert StockRecord.objects.get(product=item.product).num_allocated == 1
+    assert Message.objects.filter(kind="order_placed").exists()
+    assert order.sources.get().source_type.code == "cod"
+
+
+def test_the_buyers_limit_holds(china):
+    # given
+    item = make_item(make_event(), limit=2)
+    buyer = make_buyer(china)
+    _tap(item, buyer)
+    _tap(item, buyer)
+    # when / then
+    with pytest.raises(OverLimit):
+        _tap(item, buyer)
+    assert LiveItem.objects.get(pk=item.pk).sold == 2
+    assert Order.objects.filter(user=buyer).count() == 2
+
+
+def test_the_events_quantity_holds(china):
+    # given
+    item = make_item(make_event(), quantity=2, limit=5)
+    _tap(item, make_buyer(china), quantity=2)
+    # when / then
+    with pytest.raises(SoldOut):
+        _tap(item, make_buyer(china))
+    assert LiveItem.objects.get(pk=item.pk).sold == 2
+    assert StockRecord.objects.get(product=item.product).num_allocated == 2
+
+
+@pytest.mark.parametrize(
+    ("offset", "on_sale"),
+    [
+        (timedelta(seconds=-1), False),
+        (timedelta(0), True),
+        (timedelta(hours=3, seconds=-1), True),
+        (timedelta(hours=3), False),
+    ],
+)
+def test_the_live_price_holds_only_inside_the_window(china, offset, on_sale):
+    # given: an event from starts_at (inclusive) to ends_at (exclusive)
+    event = make_event(starts_in=timedelta(hours=1), hours=3)
+    item = make_item(event)
+    buyer = make_buyer(china)
+    # when / then
+    if on_sale:
+        assert _tap(item, buyer, now=event.starts_at + offset).lines.get().unit_price_incl_tax == Decimal("29.90")
+    else:
+        with pytest.raises(NotOnSale):
+            _tap(item, buyer, now=event.starts_at + offset)
+        assert LiveItem.objects.get(pk=item.pk).sold == 0
+
+
+def test_a_suspended_shops_item_is_off_sale_at_once(china):
+    # given
+    item = make_item(make_event())
+    Vendor.objects.filter(pk=item.vendor_id).update(status=Vendor.Status.SUSPENDED)
+    # when / then: even with the offer still cached as on sale, the order's transaction refuses
+    with pytest.raises(NotOnSale):
+        _tap(item, make_buyer(china))
+    assert (LiveItem.objects.get(pk=item.pk).sold, Order.objects.count()) == (0, 0)
+
+
+def test_a_buyer_without_a_default_address_gets_no_order_and_keeps_no_unit(china):
+    # given
+    item = make_item(make_event(), quantity=1)
+    # when
+    with pytest.raises(NoDefaultAddress):
+        _tap(item, UserFactory())
+    # then: the unit is still for sale
+    assert _tap(item, make_buyer(china)).lines.get().quantity == 1
+
+
+def test_the_live_price_must_be_below_the_normal_price_and_the_quantity_free(china):
+    # given
+    event = make_event()
+    # when / then
+    with pytest.raises(ItemRefused):
+        make_item(event, price="39.90", live_price="39.90")
+    with pytest.raises(ItemRefused):
+        make_item(event, stock=50, quantity=51)
+    assert LiveItem.objects.count() == 0
+
+
+def test_a_product_in_the_normal_basket_during_the_event_pays_the_normal_price(china):
+    # given
+    item = make_item(make_event(), price="39.90", live_price="29.90")
+    # when
+    info = Selector().strategy().fetch_for_product(item.product)
+    # then
+    assert info.price.incl_tax == Decimal("39.90")
+    assert timezone.now() < item.event.ends_at

@@ -1,0 +1,140 @@
+"""Admission to a snap-up: the event's cap and each buyer's limit, taken in Redis before the database.
+
+Rules:
+- One Lua script checks what is left of the item and what the buyer already holds, and takes the units
+  in the same step (``admit``), so the many who lose get their answer without opening a transaction.
+- Redis is a fast copy, never the truth: the counters are rebuilt from the database (LiveItem.sold,
+  LiveBuyer.units) when they are missing (first tap, Redis flushed or restarted) or stale (beat). Each
+  rebuild starts a new generation; a reservation is given back (``release``) only into the generation it
+  was taken from, so units are never counted twice.
+- Whatever Redis admits, the order's transaction takes the units again with conditional UPDATEs
+  (vendors.live.services): a stale or lost Redis costs speed, never an oversold unit.
+- Without Redis (the embedded setup, or Redis failing) everyone is admitted and the database decides.
+"""
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+import redis
+from django.conf import settings
+
+from vendors.live.models import LiveBuyer, LiveItem
+
+logger = logging.getLogger(__name__)
+
+# KEYS: left, buyers, generation. ARGV: buyer, quantity, limit.
+# Returns {code, generation}: 1 admitted, 0 sold out, -1 over the buyer's limit, -2 no counters (rebuild).
+_ADMIT = """
+local generation = redis.call('GET', KEYS[3])
+local left = redis.call('GET', KEYS[1])
+if not generation or not left then return {-2, ''} end
+local quantity = tonumber(ARGV[2])
+if tonumber(left) < quantity then return {0, generation} end
+local held = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+if held + quantity > tonumber(ARGV[3]) then return {-1, generation} end
+redis.call('DECRBY', KEYS[1], quantity)
+redis.call('HINCRBY', KEYS[2], ARGV[1], quantity)
+return {1, generation}
+"""
+# KEYS: left, buyers, generation. ARGV: buyer, quantity, the reservation's generation.
+_RELEASE = """
+if redis.call('GET', KEYS[3]) ~= ARGV[3] then return 0 end
+redis.call('INCRBY', KEYS[1], ARGV[2])
+redis.call('HINCRBY', KEYS[2], ARGV[1], -tonumber(ARGV[2]))
+return 1
+"""
+# KEYS: left, buyers, generation. ARGV: generation, left, then buyer, units pairs.
+_REBUILD = """
+redis.call('DEL', KEYS[2])
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[3], ARGV[1])
+return 1
+"""
+
+ADMITTED, SOLD_OUT, OVER_LIMIT = "admitted", "sold_out", "over_limit"
+_OUTCOMES = {1: ADMITTED, 0: SOLD_OUT, -1: OVER_LIMIT}
+
+
+@dataclass(frozen=True)
+class Admission:
+    outcome: str
+    generation: str | None = None  # None: admitted without Redis (the database decides)
+
+
+_client: redis.Redis | None = None
+
+
+def _redis() -> redis.Redis | None:
+    global _client
+    if not settings.LIVE_REDIS_URL:
+        return None
+    if _client is None:
+        _client = redis.Redis.from_url(
+            settings.LIVE_REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5, health_check_interval=30
+        )
+    return _client
+
+
+def _keys(item_id: int) -> list[str]:
+    prefix = f"{settings.LIVE_KEY_PREFIX}:item:{item_id}"
+    return [f"{prefix}:left", f"{prefix}:buyers", f"{prefix}:generation"]
+
+
+def admit(*, item_id: int, user_id: int, quantity: int, limit: int) -> Admission:
+    """Take ``quantity`` units of the item for the buyer, or say why not."""
+    client = _redis()
+    if client is None:
+        return Admission(ADMITTED)
+    try:
+        for _attempt in range(40):
+            code, generation = client.eval(_ADMIT, 3, *_keys(item_id), user_id, quantity, limit)
+            if code != -2:
+                return Admission(_OUTCOMES[int(code)], generation.decode())
+            # One tap rebuilds the counters; the others of the same instant wait for it.
+            if client.set(f"{_keys(item_id)[2]}:rebuilding", 1, nx=True, px=2000):
+                counters_rebuild(item_id=item_id)
+            else:
+                time.sleep(0.05)
+    except redis.RedisError:
+        logger.warning("live admission of item %s without Redis: the database decides", item_id, exc_info=True)
+    return Admission(ADMITTED)
+
+
+def release(*, item_id: int, user_id: int, quantity: int, admission: Admission) -> None:
+    """Give back units whose order was not written (only into the generation they were taken from)."""
+    client = _redis()
+    if client is None or admission.generation is None:
+        return
+    try:
+        client.eval(_RELEASE, 3, *_keys(item_id), user_id, quantity, admission.generation)
+    except redis.RedisError:
+        logger.warning("live release of item %s failed: the next rebuild restores it", item_id, exc_info=True)
+
+
+def counters_rebuild(*, item_id: int) -> None:
+    """Copy what the database says is left, and what each buyer holds, into a new generation."""
+    client = _redis()
+    if client is None:
+        return
+    item = LiveItem.objects.values("quantity", "sold").get(pk=item_id)
+    held = LiveBuyer.objects.filter(item_id=item_id, units__gt=0).values_list("user_id", "units")
+    pairs = [value for user_id, units in held for value in (user_id, units)]
+    client.eval(_REBUILD, 3, *_keys(item_id), uuid.uuid4().hex, item["quantity"] - item["sold"], *pairs)
+
+
+def remaining(*, item_ids: list[int]) -> dict[int, int | None]:
+    """What Redis says is left of each item (None where it has no counter yet, or without Redis)."""
+    client = _redis()
+    if client is None or not item_ids:
+        return dict.fromkeys(item_ids)
+    try:
+        values = client.mget([_keys(item_id)[0] for item_id in item_ids])
+    except redis.RedisError:
+        return dict.fromkeys(item_ids)
+    return {
+        item_id: (max(int(value), 0) if value is not None else None)
+        for item_id, value in zip(item_ids, values, strict=True)
+    }

@@ -1,0 +1,226 @@
+"""Live-sales writes: events and their items, the host's on-stage switch, and the snap-up itself.
+
+Rules:
+- An admin creates and schedules events; a vendor proposes one (a draft with ``proposed_by``) that an
+  admin approves (scheduled) or cancels. Text is sanitised on save.
+- An item features a public product of an approved vendor, at a live price below its normal price, with
+  an event quantity no larger than the stock free at that moment and a per-buyer limit (ItemRefused).
+- A snap-up (``live_snapup``) is one tap: admission in Redis (vendors.live.admission), then one
+  transaction that takes the units again with conditional UPDATEs (the item's cap, the buyer's limit),
+  re-checks the window and the vendor, and places an ordinary order (shop.checkout.services) at the live
+  price, cash on delivery, to the buyer's default address. Any failure after admission gives the units
+  back to Redis: a reserved unit whose order was not written is never lost.
+- The live price holds only inside the event's window and only for units the snap-up took.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.apps.address.models import UserAddress
+
+from shop.basket.models import Basket
+from shop.catalogue.models import Product
+from shop.checkout.services import order_place_cash_on_delivery
+from shop.core.slugs import pinyin_slugify
+from shop.partner.models import StockRecord
+from vendors.listings.sanitize import sanitize_html, sanitize_text
+from vendors.live import admission
+from vendors.live.models import LiveBuyer, LiveEvent, LiveItem, LiveOrder
+from vendors.live.pricing import LivePriceStrategy
+from vendors.models import Vendor
+
+
+class EventStatusError(Exception):
+    """The event is not in a status that allows this (someone else decided first)."""
+
+
+class ItemRefused(Exception):
+    """An item the event cannot feature; the message says why, in the admin's language."""
+
+
+class NotOnSale(Exception):
+    """The event is not live (not started, over, cancelled) or the shop is suspended."""
+
+
+class SoldOut(Exception):
+    """The item's event quantity is gone."""
+
+
+class OverLimit(Exception):
+    """The buyer already holds as many units as the item allows one buyer."""
+
+
+class NoDefaultAddress(Exception):
+    """The buyer has no default shipping address to send a one-tap order to."""
+
+
+EVENT_FIELDS = ("title", "host_name", "host_title", "county", "starts_at", "ends_at", "stream_url", "replay_url")
+
+
+def _unique_slug(title: str, starts_at) -> str:
+    base = f"{starts_at:%Y%m%d}-{pinyin_slugify(title)[:50]}".strip("-") or "live"
+    slug, n = base, 1
+    while LiveEvent.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def live_event_save(*, data: dict, created_by, event: LiveEvent | None = None, proposed_by: Vendor | None = None):
+    """Create (draft) or change an event's details; a cancelled event cannot be changed."""
+    if event is not None:
+        event = LiveEvent.objects.select_for_update().get(pk=event.pk)
+        if event.status == LiveEvent.Status.CANCELLED:
+            raise EventStatusError(event)
+    else:
+        event = LiveEvent(created_by=created_by, proposed_by=proposed_by, status=LiveEvent.Status.DRAFT)
+    for field in EVENT_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(
+                event, field, sanitize_text(value) if isinstance(value, str) and not field.endswith("_url") else value
+            )
+    if "description" in data:
+        event.description = sanitize_html(data["description"])
+    if not event.slug:
+        event.slug = _unique_slug(event.title, event.starts_at)
+    if data.get("cover") is not None:
+        event.cover.save(data["cover"].name, data["cover"], save=False)
+    event.save()
+    return event
+
+
+@transaction.atomic
+def live_event_schedule(*, event: LiveEvent) -> LiveEvent:
+    """An admin approves a draft (a vendor's proposal or their own): it is announced and sells in its window."""
+    event = LiveEvent.objects.select_for_update().get(pk=event.pk)
+    if event.status != LiveEvent.Status.DRAFT:
+        raise EventStatusError(event)
+    event.status = LiveEvent.Status.SCHEDULED
+    event.save(update_fields=["status", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def live_event_cancel(*, event: LiveEvent) -> LiveEvent:
+    event = LiveEvent.objects.select_for_update().get(pk=event.pk)
+    if event.status == LiveEvent.Status.CANCELLED:
+        raise EventStatusError(event)
+    event.status = LiveEvent.Status.CANCELLED
+    event.save(update_fields=["status", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def live_item_add(
+    *, event: LiveEvent, product: Product, live_price: Decimal, quantity: int, per_buyer_limit: int, display_order=0
+) -> LiveItem:
+    """Feature a product. Raises ItemRefused (shop not approved, price not below normal, more than is free)."""
+    record = (
+        StockRecord.objects.select_for_update(of=("self",))
+        .select_related("partner__vendor")
+        .filter(product=product, product__is_public=True)
+        .first()
+    )
+    vendor = getattr(record.partner, "vendor", None) if record else None
+    if vendor is None or vendor.status != Vendor.Status.APPROVED:
+        raise ItemRefused(_("Only products of approved shops can be featured."))
+    if live_price <= 0 or live_price >= record.price:
+        raise ItemRefused(
+            _("The live price must be above zero and below the normal price (%(price)s).") % {"price": record.price}
+        )
+    free = record.num_in_stock - (record.num_allocated or 0)
+    if quantity < 1 or quantity > free:
+        raise ItemRefused(_("The quantity must be between 1 and the %(free)s units in stock now.") % {"free": free})
+    if per_buyer_limit < 1:
+        raise ItemRefused(_("Each buyer must be allowed at least one unit."))
+    try:
+        with transaction.atomic():
+            item = LiveItem.objects.create(
+                event=event,
+                product=product,
+                vendor=vendor,
+                live_price=live_price,
+                quantity=quantity,
+                per_buyer_limit=per_buyer_limit,
+                display_order=display_order,
+            )
+    except IntegrityError as clash:
+        raise ItemRefused(_("This product is already featured in this event.")) from clash
+    transaction.on_commit(lambda: admission.counters_rebuild(item_id=item.pk), robust=True)
+    return item
+
+
+@transaction.atomic
+def live_item_put_on_stage(*, event: LiveEvent, item: LiveItem | None) -> LiveEvent:
+    """The host shows this item now (讲解中); None takes the stage back."""
+    if item is not None and item.event_id != event.pk:
+        raise ItemRefused(_("This item is not part of this event."))
+    LiveEvent.objects.filter(pk=event.pk).update(on_stage=item, updated_at=timezone.now())
+    event.on_stage = item
+    return event
+
+
+@dataclass(frozen=True)
+class LiveItemOffer:
+    """What a snap-up needs to know of an item, cheap to keep in the cache for a few seconds."""
+
+    item_id: int
+    event_id: int
+    product_id: int
+    live_price: Decimal
+    per_buyer_limit: int
+    starts_at: object
+    ends_at: object
+    on_sale_status: bool  # event scheduled and shop approved
+
+
+def live_snapup(*, offer: LiveItemOffer, user, strategy, quantity: int = 1, now=None):
+    """One tap of 抢购: the order, or NotOnSale / SoldOut / OverLimit / NoDefaultAddress.
+
+    ``offer`` comes from vendors.live.selectors.live_item_offer (cached); the transaction checks it again.
+    """
+    now = now or timezone.now()
+    if not (offer.on_sale_status and offer.starts_at <= now < offer.ends_at):
+        raise NotOnSale
+    taken = admission.admit(item_id=offer.item_id, user_id=user.pk, quantity=quantity, limit=offer.per_buyer_limit)
+    if taken.outcome == admission.SOLD_OUT:
+        raise SoldOut
+    if taken.outcome == admission.OVER_LIMIT:
+        raise OverLimit
+    try:
+        return _snapup_order(offer=offer, user=user, strategy=strategy, quantity=quantity, now=now)
+    except BaseException:
+        admission.release(item_id=offer.item_id, user_id=user.pk, quantity=quantity, admission=taken)
+        raise
+
+
+@transaction.atomic
+def _snapup_order(*, offer: LiveItemOffer, user, strategy, quantity: int, now):
+    address = UserAddress.objects.filter(user=user, is_default_for_shipping=True).first()
+    if address is None:
+        raise NoDefaultAddress
+    item = LiveItem.objects.select_related("event", "vendor", "product").filter(pk=offer.item_id).first()
+    if item is None or not item.event.is_on_sale(now) or item.vendor.status != Vendor.Status.APPROVED:
+        raise NotOnSale
+    if not LiveItem.objects.filter(pk=item.pk, sold__lte=F("quantity") - quantity).update(sold=F("sold") + quantity):
+        raise SoldOut
+    buyer, _created = LiveBuyer.objects.get_or_create(item=item, user=user)
+    if not LiveBuyer.objects.filter(pk=buyer.pk, units__lte=item.per_buyer_limit - quantity).update(
+        units=F("units") + quantity
+    ):
+        raise OverLimit
+    basket = Basket.objects.create(owner=user)
+    basket.strategy = LivePriceStrategy(
+        strategy, product_id=item.product_id, live_price=item.live_price, currency=settings.OSCAR_DEFAULT_CURRENCY
+    )
+    basket.add_product(item.product, quantity)
+    order = order_place_cash_on_delivery(basket=basket, user=user, user_address=address)
+    LiveOrder.objects.create(item=item, order=order, user=user, quantity=quantity, unit_price=item.live_price)
+    return order
