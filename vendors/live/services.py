@@ -27,6 +27,7 @@ from shop.basket.models import Basket
 from shop.catalogue.models import Product
 from shop.checkout.services import order_place_cash_on_delivery
 from shop.core.slugs import pinyin_slugify
+from shop.partner.models import SoldOut as StockSoldOut
 from shop.partner.models import StockRecord
 from vendors.listings.sanitize import sanitize_html, sanitize_text
 from vendors.live import admission
@@ -195,7 +196,10 @@ def live_snapup(*, offer: LiveItemOffer, user, strategy, quantity: int = 1, now=
     if taken.outcome == admission.OVER_LIMIT:
         raise OverLimit
     try:
-        return _snapup_order(offer=offer, user=user, strategy=strategy, quantity=quantity, now=now)
+        try:
+            return _snapup_order(offer=offer, user=user, strategy=strategy, quantity=quantity, now=now)
+        except StockSoldOut as gone:  # the shop's own stock ran out before the event's quantity did
+            raise SoldOut from gone
     except BaseException:
         admission.release(item_id=offer.item_id, user_id=user.pk, quantity=quantity, admission=taken)
         raise
