@@ -29,6 +29,7 @@ from PIL import Image, ImageDraw, ImageFont
 from shop.catalogue.models import Product, ProductAttributeValue, ProductCategory, ProductImage
 from shop.partner.models import Partner, StockRecord
 from vendors.listings.services import farm_produce_class
+from vendors.live.demo import seed_live_events
 from vendors.models import Vendor
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "shanxi_products.csv"
@@ -253,6 +254,7 @@ def seed_catalogue(*, vendors: int | None = None, products_per_vendor: int | Non
     result.admin_password = _ensure_admin(result)
     if not vendors:
         _ensure_demo_seller(partners[partner_rows[0].code], result)
+        result.add("live events", seed_live_events())
     return result
 
 

@@ -107,3 +107,19 @@ def test_the_demo_logins_have_random_passwords_printed_once():
     assert User.objects.get(email=ADMIN_EMAIL).check_password(first[ADMIN_EMAIL])
     assert User.objects.get(username=DEMO_SELLER_MOBILE).check_password(first[DEMO_SELLER_MOBILE])
     assert (second, again) == ({}, {})
+
+
+def test_the_demo_has_a_live_event_now_an_upcoming_one_and_a_past_one_with_sales(db):
+    # given
+    from vendors.live.models import LiveEvent, LiveOrder
+
+    # when
+    seed_demo()
+    # then
+    phases = sorted(event.phase() for event in LiveEvent.objects.all())
+    assert phases == ["ended", "live", "scheduled"]
+    past = LiveEvent.objects.get(slug="demo-wanrong-pingguo")
+    orders = LiveOrder.objects.filter(item__event=past)
+    assert orders.count() >= 150
+    assert all(past.starts_at <= live.created_at < past.ends_at for live in orders)
+    assert LiveEvent.objects.get(slug="demo-linxian-hongzao").on_stage_id is not None
