@@ -47,7 +47,8 @@ test: $(VENV)/.installed messages ## lint, format, migrations and deploy checks,
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_DB) $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed messages ## print checkout SQL counts and notification throughput/latency (needs PostgreSQL + Redis)
+bench: $(VENV)/.installed messages ## print checkout, notification and live-sale figures (needs PostgreSQL + Redis, wrk)
+	@command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || echo "make bench: install wrk (apt-get install wrk) for the live-sale figures"; }
 	$(PY) -m tests.bench
 
 lint: $(VENV)/.installed ## ruff (rules and formatting)

@@ -5,6 +5,8 @@
   alone, next to vanilla Oscar 4.2.1's (docs/oscar-pitfalls.md #17: ~210 and ~40 for a one-line checkout).
 - Notification throughput through one Celery worker (solo pool) and latency from the order's
   commit to its messages being sent (p50/p95), against the local Redis.
+- Live sales under gunicorn and wrk (tests/bench/live.py): snap-up orders per second, the
+  remaining-quantity endpoint and the event page, each next to a bare Django view in the same run.
 
 Needs PostgreSQL and Redis: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/village_market_bench)
 and REDIS_URL (default redis://127.0.0.1:6379/0). The bench creates its own database (the URL's
@@ -84,10 +86,13 @@ def main() -> None:
         import django
 
         django.setup()
-        from tests.bench import figures
+        from oscar.apps.address.models import Country
+
+        from tests.bench import figures, live
 
         started = time.monotonic()
         rows = figures.run(orders=orders)
+        rows += live.run(china=Country.objects.get(iso_3166_1_a2="CN"))
         print()
         print(figures.table(rows))
         print(f"\n({time.monotonic() - started:.0f} s)")

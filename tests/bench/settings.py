@@ -36,3 +36,5 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 CACHES["default"]["KEY_PREFIX"] = f"vm-bench-{BENCH_RUN_ID}"  # noqa: F405
 CELERY_TASK_DEFAULT_QUEUE = f"vm-bench-{BENCH_RUN_ID}"
 CELERY_BEAT_SCHEDULE = {}
+ROOT_URLCONF = "tests.bench.urls"
+LIVE_KEY_PREFIX = f"vm-bench-live-{BENCH_RUN_ID}"

@@ -1,0 +1,210 @@
+"""`make bench`, live sales: the snap-up, the remaining-quantity endpoint and the event page under wrk,
+each next to a bare Django view on the same gunicorn (same settings, same load, same run).
+
+- Snap-up: 64 and 256 connections tapping 抢购 on one item of 5,000 units, each request a signed-in
+  buyer (own session and CSRF token, rotating over as many buyers as connections). Orders per second
+  from the first order to the last, p50/p99 of a tap's answer, units oversold, errors; the ratio to a
+  bare view doing one database write under the same server and load.
+- The remaining-quantity JSON under 256 pollers, next to a bare view returning a small JSON.
+- The event page under 256 connections.
+"""
+
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db.models import Max, Min, Sum
+from oscar.apps.address.models import UserAddress
+from oscar.test.factories import UserFactory
+
+from tests.bench.figures import Row
+from vendors.live.models import LiveOrder
+
+UNITS = 5000
+SNAPUP_SECONDS = int(os.environ.get("BENCH_SNAPUP_SECONDS", "25"))
+READ_SECONDS = int(os.environ.get("BENCH_READ_SECONDS", "10"))
+GUNICORN = ["--workers", "4", "--worker-class", "gthread", "--threads", "4"]
+
+WRK_SCRIPT = """
+local buyers = {}
+for line in io.lines("%(buyers)s") do
+  local session, csrf = line:match("(%%S+) (%%S+)")
+  table.insert(buyers, {session, csrf})
+end
+local n = 0
+request = function()
+  n = n + 1
+  local buyer = buyers[(n %% #buyers) + 1]
+  return wrk.format("POST", "%(path)s", {
+    ["Cookie"] = "sessionid=" .. buyer[1] .. "; csrftoken=" .. buyer[2],
+    ["X-CSRFToken"] = buyer[2],
+    ["Referer"] = "%(origin)s/",
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+  }, "")
+end
+"""
+
+
+def run(*, china) -> list[Row]:
+    if not _which("wrk"):
+        return [Row("Live sales", "skipped: wrk is not installed (apt-get install wrk)")]
+    from tests.factories.live_sales import make_event, make_item
+
+    event = make_event()
+    server = _Gunicorn()
+    rows = []
+    try:
+        for connections in (64, 256):
+            item = make_item(event, price="39.90", live_price="29.90", stock=UNITS * 2, quantity=UNITS, limit=UNITS)
+            buyers = _buyers(connections, china)
+            print(f"live: {connections} connections snapping up {UNITS} units ...", flush=True)
+            tap = _wrk_snapup(server, event, item, buyers, connections)
+            write = _wrk(server, "/bench/bare-write/", connections, READ_SECONDS)
+            done = LiveOrder.objects.filter(item=item).aggregate(first=Min("created_at"), last=Max("created_at"))
+            orders = LiveOrder.objects.filter(item=item).count()
+            span = max((done["last"] - done["first"]).total_seconds(), 1e-6) if orders > 1 else None
+            per_second = (orders - 1) / span if span else 0.0
+            item.refresh_from_db()
+            units = LiveOrder.objects.filter(item=item).aggregate(n=Sum("quantity"))["n"] or 0
+            oversold = max(units - item.quantity, 0) + max(item.sold - item.quantity, 0)
+            rows += [
+                Row(
+                    f"Snap-up, {connections} connections: orders/s (first to last of {orders} orders)",
+                    f"{per_second:.0f}",
+                ),
+                Row(f"Snap-up, {connections} connections: tap p50 / p99", f"{tap.p50} / {tap.p99}"),
+                Row(
+                    f"Snap-up, {connections} connections: oversold, errors (>= 500 or socket)",
+                    f"{oversold}, {tap.errors}",
+                ),
+                Row(f"Bare view with one database write, {connections} connections: req/s", f"{write.rps:.0f}"),
+                Row(
+                    f"Snap-up orders/s / bare write req/s ({connections} connections)",
+                    f"{per_second / write.rps:.0%}" if write.rps else "-",
+                ),
+            ]
+        status = _wrk(server, f"/live/{event.slug}/status.json", 256, READ_SECONDS)
+        bare = _wrk(server, "/bench/bare-json/", 256, READ_SECONDS)
+        page = _wrk(server, f"/live/{event.slug}/", 256, READ_SECONDS)
+        rows += [
+            Row("Remaining-quantity JSON, 256 pollers: req/s, p99", f"{status.rps:.0f}, {status.p99}"),
+            Row("Bare JSON view, 256 connections: req/s, p99", f"{bare.rps:.0f}, {bare.p99}"),
+            Row("Remaining-quantity JSON / bare JSON view", f"{status.rps / bare.rps:.0%}" if bare.rps else "-"),
+            Row("Event page, 256 connections: req/s, p99", f"{page.rps:.0f}, {page.p99} ({page.errors} errors)"),
+        ]
+        server_errors = [line for line in server.log().splitlines() if "Traceback" in line or "[ERROR]" in line]
+        rows.append(Row("Server errors logged during the live runs", str(len(server_errors))))
+    finally:
+        server.stop()
+    return rows
+
+
+class _Result:
+    def __init__(self, output: str):
+        self.output = output
+        match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+        self.rps = float(match[1]) if match else 0.0
+        self.p50 = _percentile(output, "50%")
+        self.p99 = _percentile(output, "99%")
+        non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+        self.errors = (int(non_2xx[1]) if non_2xx else 0) + (sum(map(int, socket.groups())) if socket else 0)
+
+
+def _percentile(output: str, label: str) -> str:
+    match = re.search(rf"^\s+{re.escape(label)}\s+(\S+)", output, re.M)
+    return match[1] if match else "-"
+
+
+def _wrk(server, path: str, connections: int, seconds: int, script: Path | None = None) -> _Result:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if script is not None:
+        command += ["-s", str(script)]
+    done = subprocess.run([*command, server.url + path], capture_output=True, text=True, timeout=seconds + 60)
+    return _Result(done.stdout + done.stderr)
+
+
+def _wrk_snapup(server, event, item, buyers: list[tuple[str, str]], connections: int) -> _Result:
+    folder = Path(tempfile.mkdtemp(prefix="vm-bench-live-"))
+    (folder / "buyers.txt").write_text("".join(f"{session} {csrf}\n" for session, csrf in buyers))
+    script = folder / "snapup.lua"
+    path = f"/live/{event.slug}/items/{item.pk}/snap/"
+    script.write_text(WRK_SCRIPT % {"buyers": folder / "buyers.txt", "path": path, "origin": server.url})
+    return _wrk(server, "", connections, SNAPUP_SECONDS, script)
+
+
+def _buyers(count: int, china) -> list[tuple[str, str]]:
+    """``count`` signed-in buyers with a default address: (session key, CSRF token) each."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    buyers = []
+    for _n in range(count):
+        user = UserFactory()
+        UserAddress.objects.create(
+            user=user,
+            first_name="王小明",
+            line1="城关镇王家庄村3号",
+            line3="临县",
+            line4="吕梁市",
+            state="山西省",
+            country=china,
+            phone_number="+8613812345678",
+            is_default_for_shipping=True,
+        )
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        buyers.append((session.session_key, secrets.token_hex(16)))
+    return buyers
+
+
+class _Gunicorn:
+    def __init__(self) -> None:
+        port = _free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = Path(settings.BENCH_TMP) / "gunicorn-live.log"
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", *GUNICORN]
+        command += ["--timeout", "60", "--log-level", "warning", "--error-logfile", "-"]
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(command, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/bench/bare-json/", timeout=5):
+                    break
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start:\n{self.log()}") from None
+                time.sleep(0.2)
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _which(name: str) -> bool:
+    import shutil
+
+    return shutil.which(name) is not None
