@@ -62,6 +62,15 @@ class Shopper:
         action = urllib.parse.urljoin(page.url, form.get("action") or page.url)
         return self.post(action, [*form_inputs(form, exclude=values).items(), *values.items()])
 
+    def set_cookie(self, name: str, value: str) -> None:
+        """A cookie for the server's host, as a browser that signed in elsewhere would hold it."""
+        host = urllib.parse.urlsplit(self.base_url).hostname
+        self.cookies.set_cookie(
+            http.cookiejar.Cookie(
+                0, name, value, None, False, host, False, False, "/", True, False, None, False, None, None, {}
+            )
+        )
+
     def csrf_token(self) -> str:
         return next(cookie.value for cookie in self.cookies if cookie.name == "csrftoken")
 
