@@ -334,6 +334,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.search.tasks.reindex_recent_products_task",
         "schedule": float(SEARCH_REINDEX_EVERY_SECONDS),
     },
+    "reconcile-live-counters": {
+        "task": "vendors.live.tasks.reconcile_live_counters_task",
+        "schedule": 30.0,
+    },
     "send-back-in-stock-alerts": {
         "task": "shop.customer.tasks.send_product_alerts_task",
         "schedule": 600.0,

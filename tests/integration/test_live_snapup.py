@@ -12,9 +12,18 @@ from shop.order.models import Order
 from shop.partner.models import StockRecord
 from shop.partner.strategy import Selector
 from tests.factories.live_sales import make_buyer, make_event, make_item
+from vendors.fulfilment.services import order_part_cancel
 from vendors.live.models import LiveBuyer, LiveItem, LiveOrder
 from vendors.live.selectors import live_item_offer
-from vendors.live.services import ItemRefused, NoDefaultAddress, NotOnSale, OverLimit, SoldOut, live_snapup
+from vendors.live.services import (
+    ItemRefused,
+    NoDefaultAddress,
+    NotOnSale,
+    OverLimit,
+    SoldOut,
+    live_item_counters_reconcile,
+    live_snapup,
+)
 from vendors.models import OrderPart, Vendor
 from vendors.notifications.models import Message
 
@@ -130,3 +139,35 @@ def test_a_product_in_the_normal_basket_during_the_event_pays_the_normal_price(c
     # then
     assert info.price.incl_tax == Decimal("39.90")
     assert timezone.now() < item.event.ends_at
+
+
+def test_a_cancelled_snap_up_goes_back_on_sale_when_the_counters_are_reconciled(
+    china, django_capture_on_commit_callbacks
+):
+    # given: the only unit, bought, then the buyer cancels the shop's part
+    item = make_item(make_event(), quantity=1, limit=1)
+    first = make_buyer(china)
+    order = _tap(item, first)
+    order_part_cancel(part=OrderPart.objects.get(order=order), cancelled_by=first)
+    with pytest.raises(SoldOut):
+        _tap(item, make_buyer(china))
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        sold = live_item_counters_reconcile(item_id=item.pk)
+    # then
+    assert sold == 0
+    assert LiveBuyer.objects.get(item=item, user=first).units == 0
+    assert _tap(item, make_buyer(china)).lines.get().quantity == 1
+    assert LiveItem.objects.get(pk=item.pk).sold == 1
+
+
+def test_reconciling_keeps_what_was_sold(china):
+    # given
+    item = make_item(make_event(), quantity=10, limit=3)
+    buyer = make_buyer(china)
+    _tap(item, buyer, quantity=2)
+    # when
+    sold = live_item_counters_reconcile(item_id=item.pk)
+    # then
+    assert sold == 2
+    assert (LiveItem.objects.get(pk=item.pk).sold, LiveBuyer.objects.get(item=item, user=buyer).units) == (2, 2)

@@ -11,6 +11,9 @@ Rules:
   price, cash on delivery, to the buyer's default address. Any failure after admission gives the units
   back to Redis: a reserved unit whose order was not written is never lost.
 - The live price holds only inside the event's window and only for units the snap-up took.
+- A unit whose shop part the buyer cancelled goes back on sale when beat reconciles the counters
+  (``live_item_counters_reconcile``, every 30 s while the event is live), which also recovers units a
+  crashed request reserved in Redis without writing an order.
 """
 
 from dataclasses import dataclass
@@ -18,7 +21,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.apps.address.models import UserAddress
@@ -33,7 +36,7 @@ from vendors.listings.sanitize import sanitize_html, sanitize_text
 from vendors.live import admission
 from vendors.live.models import LiveBuyer, LiveEvent, LiveItem, LiveOrder
 from vendors.live.pricing import LivePriceStrategy
-from vendors.models import Vendor
+from vendors.models import OrderPart, Vendor
 
 
 class EventStatusError(Exception):
@@ -228,3 +231,27 @@ def _snapup_order(*, offer: LiveItemOffer, user, strategy, quantity: int, now):
     order = order_place_cash_on_delivery(basket=basket, user=user, user_address=address)
     LiveOrder.objects.create(item=item, order=order, user=user, quantity=quantity, unit_price=item.live_price)
     return order
+
+
+@transaction.atomic
+def live_item_counters_reconcile(*, item_id: int) -> int:
+    """Make the item's counters what its snap-ups say: units of orders whose shop part is not cancelled,
+    in total and per buyer; then rebuild Redis from them. Returns the units sold.
+
+    Gives back to the sale what buyers cancelled, and what a crashed request reserved in Redis without
+    writing an order. The item's row lock waits for every snap-up that holds it (each took the lock with
+    its conditional UPDATE) and keeps new ones out until the counts are written, so none is miscounted.
+    """
+    item = LiveItem.objects.select_for_update().get(pk=item_id)
+    kept = LiveOrder.objects.filter(item=item).exclude(
+        order__vendor_parts__vendor_id=item.vendor_id, order__vendor_parts__status=OrderPart.Status.CANCELLED
+    )
+    per_buyer = dict(kept.values_list("user_id").annotate(units=Sum("quantity")))
+    sold = sum(per_buyer.values())
+    LiveItem.objects.filter(pk=item.pk).update(sold=sold)
+    for buyer in LiveBuyer.objects.filter(item=item):
+        units = per_buyer.get(buyer.user_id, 0)
+        if buyer.units != units:
+            LiveBuyer.objects.filter(pk=buyer.pk).update(units=units)
+    transaction.on_commit(lambda: admission.counters_rebuild(item_id=item_id), robust=True)
+    return sold
