@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("seller/", include("vendors.web.seller.urls")),
     path("vendors/", include("vendors.web.public.urls")),
+    path("live/", include("vendors.web.live.urls")),
     path("dashboard/vendors/", include("vendors.web.dashboard.urls")),
     # Before Oscar's own /accounts/ URLs: a buyer cancels or confirms one vendor's part of its order.
     path("accounts/orders/", include("vendors.web.customer.urls")),

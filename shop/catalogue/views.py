@@ -9,6 +9,9 @@
   (docs/oscar-pitfalls.md #16). We use neither. It loads the product through
   ``storefront_product_detail_queryset``: Oscar's plain lookup cost
   one query per attribute shown, plus repeated stock-record and image queries.
+  It also tells of the product's live price in an event live now (``live_offer``, read through
+  ``vendors.live.selectors.live_product_offer``, cached a few seconds): the page points to the live room,
+  the basket keeps the normal price.
 """
 
 from urllib.parse import unquote
@@ -23,6 +26,7 @@ from django.views.generic import ListView
 from oscar.apps.catalogue import views as oscar_views
 from oscar.core.loading import get_model
 
+from vendors.live.selectors import live_product_offer
 from vendors.storefront.selectors import (
     SORT_NEWEST,
     SORT_PRICE_ASC,
@@ -57,6 +61,11 @@ class ProductDetailView(oscar_views.ProductDetailView):
         if product.hidden_vendor and not request.user.is_staff:
             return False
         return super().is_viewable(product, request)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["live_offer"] = live_product_offer(product_id=self.object.pk)
+        return ctx
 
     def send_signal(self, request, response, product):
         """Views are not recorded (see the module docstring)."""

@@ -8,6 +8,7 @@ from shop.catalogue import views as catalogue_views
 from shop.checkout import forms as checkout_forms
 from shop.checkout import views as checkout_views
 from shop.customer import forms as customer_forms
+from shop.customer import views as customer_views
 from shop.dashboard.catalogue import tables as dashboard_tables
 from shop.order import utils as order_utils
 from shop.shipping import repository as shipping_repository
@@ -25,6 +26,8 @@ from shop.shipping import repository as shipping_repository
         ("checkout.views", "PaymentDetailsView", checkout_views.PaymentDetailsView),
         ("dashboard.catalogue.tables", "ProductTable", dashboard_tables.ProductTable),
         ("customer.forms", "EmailAuthenticationForm", customer_forms.EmailAuthenticationForm),
+        ("customer.views", "AddressCreateView", customer_views.AddressCreateView),
+        ("customer.views", "AddressUpdateView", customer_views.AddressUpdateView),
         ("order.utils", "OrderCreator", order_utils.OrderCreator),
         ("shipping.repository", "Repository", shipping_repository.Repository),
     ],

@@ -8,17 +8,23 @@ Rules:
   the counters (vendors.live.admission), else from the database.
 - The offer a snap-up checks before admission (``live_item_offer``) is cached for a few seconds; the
   order's transaction checks the event and the shop again.
+- An event's headline figures (``live_event_figures``) count its snap-ups net of the shop parts cancelled.
+- A product page learns of a live price (``live_product_offer``) from a read cached a few seconds: a
+  product sells at its normal price everywhere else, the page only points to the live room.
 """
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from vendors.live import admission
-from vendors.live.models import LiveEvent, LiveItem
+from vendors.live.models import LiveBuyer, LiveEvent, LiveItem, LiveOrder
 from vendors.live.services import LiveItemOffer
-from vendors.models import Vendor
+from vendors.models import OrderPart, Vendor
 
 STATUS_SECONDS = 1
 OFFER_SECONDS = 3
@@ -102,3 +108,95 @@ def live_item_offer(*, item_id: int) -> LiveItemOffer | None:
         )
         cache.set(key, offer, OFFER_SECONDS)
     return offer
+
+
+EVENT_ID_SECONDS = 60
+PRODUCT_OFFER_SECONDS = 5
+
+
+def live_event_id(*, slug: str) -> int:
+    """The id of the scheduled event with this slug (Http404 otherwise), cached: the status poll of every viewer
+    starts here, and a slug never changes. A cancellation shows in the status itself (its ``phase``)."""
+    key = f"live:slug:{slug}"
+    event_id = cache.get(key)
+    if event_id is None:
+        event = get_object_or_404(LiveEvent.objects.filter(status=LiveEvent.Status.SCHEDULED).only("pk"), slug=slug)
+        event_id = event.pk
+        cache.set(key, event_id, EVENT_ID_SECONDS)
+    return event_id
+
+
+@dataclass(frozen=True)
+class LiveEventFigures:
+    units: int
+    sales: Decimal
+
+
+def live_event_figures(*, event_ids: list[int]) -> dict[int, LiveEventFigures]:
+    """Units sold and sales (at the live price) of each event's snap-ups, net of the ones whose shop part was
+    cancelled; one query for all the events. Events without a snap-up are missing from the answer."""
+    cancelled = OrderPart.objects.filter(
+        order=OuterRef("order"), vendor=OuterRef("item__vendor"), status=OrderPart.Status.CANCELLED
+    )
+    rows = (
+        LiveOrder.objects.filter(item__event_id__in=event_ids)
+        .exclude(Exists(cancelled))
+        .values("item__event_id")
+        .annotate(units=Sum("quantity"), sales=Sum(F("quantity") * F("unit_price")))
+    )
+    return {row["item__event_id"]: LiveEventFigures(units=row["units"], sales=row["sales"]) for row in rows}
+
+
+@dataclass(frozen=True)
+class LiveProductOffer:
+    """A product's live price in an event live now (for its product page)."""
+
+    event_slug: str
+    event_title: str
+    live_price: Decimal
+
+
+def live_product_offer(*, product_id: int, now=None) -> LiveProductOffer | None:
+    """The live price of the product in an event live now, if any (the earliest ending); cached a few seconds,
+    no offer included, so the product page pays at most one query for it."""
+    key = f"live:product:{product_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None
+    now = now or timezone.now()
+    item = (
+        LiveItem.objects.filter(
+            product_id=product_id,
+            vendor__status=Vendor.Status.APPROVED,
+            event__status=LiveEvent.Status.SCHEDULED,
+            event__starts_at__lte=now,
+            event__ends_at__gt=now,
+        )
+        .order_by("event__ends_at", "pk")
+        .values("event__slug", "event__title", "live_price")
+        .first()
+    )
+    offer = (
+        LiveProductOffer(
+            event_slug=item["event__slug"], event_title=item["event__title"], live_price=item["live_price"]
+        )
+        if item
+        else None
+    )
+    cache.set(key, offer or False, PRODUCT_OFFER_SECONDS)
+    return offer
+
+
+def live_order_for_buyer(*, user, number: str, event_id: int) -> LiveOrder:
+    """The buyer's own snap-up of this event, by order number (Http404 for anyone else's)."""
+    return get_object_or_404(
+        LiveOrder.objects.select_related("order", "item__product", "item__vendor"),
+        user=user,
+        order__number=number,
+        item__event_id=event_id,
+    )
+
+
+def live_buyer_units(*, item_id: int, user) -> int:
+    """How many units of the item the buyer holds (the per-buyer limit's count)."""
+    return LiveBuyer.objects.filter(item_id=item_id, user=user).values_list("units", flat=True).first() or 0
