@@ -12,6 +12,7 @@ urlpatterns = [
     path("seller/", include("vendors.web.seller.urls")),
     path("vendors/", include("vendors.web.public.urls")),
     path("dashboard/vendors/", include("vendors.web.dashboard.urls")),
+    path("dashboard/live/", include("vendors.web.dashboard.live_urls")),
     # Before Oscar's own /accounts/ URLs: a buyer cancels or confirms one vendor's part of its order.
     path("accounts/orders/", include("vendors.web.customer.urls")),
     path("dashboard/notifications/", include("vendors.web.dashboard.notification_urls")),
