@@ -398,11 +398,12 @@ def test_the_host_puts_an_item_on_stage_and_takes_it_off(django_app, admin):
         ("none", "下台（不展示商品）"),
     ]
     assert on_stage_event == shen.pk
-    assert _messages(on_stage) == ["正在讲解：沁源党参"]
+    assert _messages(on_stage) == []
     assert on_stage.html.select_one("button.on")["value"] == str(shen.pk)
     assert on_stage.html.select_one("#on_stage_now").get_text(strip=True) == "正在讲解：沁源党参"
     assert LiveEvent.objects.get(pk=event.pk).on_stage_id is None
-    assert _messages(off) == ["已下台，现在没有讲解商品。"]
+    assert _messages(off) == []
+    assert off.html.select_one("#on_stage_now").get_text(strip=True) == "现在没有讲解商品。开始讲哪个，就点哪个。"
     assert off.html.select_one("button.on") is None
 
 

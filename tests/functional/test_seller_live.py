@@ -1,11 +1,12 @@
 """A farmer's live sales in the seller center (/seller/live/): she requests a live stream, adds her own products,
 waits for the commerce bureau's review, and follows what her own products sell (never another shop's)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from oscar.test.factories import UserFactory
 
 from tests.factories.live_sales import make_event, make_item
@@ -111,6 +112,11 @@ def test_the_proposal_form_uses_short_chinese_labels(django_app, farmer):
     assert labels == ["直播标题", "主播", "开始时间", "结束时间", "想卖什么（可不填）"]
     assert page.forms["live-proposal-form"]["host_name"].value == "王秀英"
     assert page.html.select_one("#id_starts_at")["type"] == "datetime-local"
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    assert (page.html.select_one("#id_starts_at")["value"], page.html.select_one("#id_ends_at")["value"]) == (
+        f"{tomorrow:%Y-%m-%d}T19:00",
+        f"{tomorrow:%Y-%m-%d}T21:00",
+    )
 
 
 @pytest.mark.parametrize(

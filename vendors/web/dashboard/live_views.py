@@ -259,13 +259,12 @@ class LiveStageView(StaffOnlyMixin, generic.View):
         event = live_event_admin_get(pk=pk)
         chosen = request.POST.get("item", "")
         if chosen == "none":
+            # The page itself says what is on stage (#on_stage_now): no message on top of it.
             live_item_put_on_stage(event=event, item=None)
-            messages.success(request, _("Nothing is on stage now."))
         else:
             item = next((i for i in live_stage_items(event=event) if str(i.pk) == chosen), None)
             if item is None:
                 messages.error(request, _("That product is not in this event (any more)."))
             else:
                 live_item_put_on_stage(event=event, item=item)
-                messages.success(request, _("On stage now: %(title)s") % {"title": item.product.title})
         return redirect("live_dashboard:stage", pk=event.pk)
