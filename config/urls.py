@@ -13,6 +13,7 @@ urlpatterns = [
     path("vendors/", include("vendors.web.public.urls")),
     path("live/", include("vendors.web.live.urls")),
     path("dashboard/vendors/", include("vendors.web.dashboard.urls")),
+    path("dashboard/live/", include("vendors.web.dashboard.live_urls")),
     # Before Oscar's own /accounts/ URLs: a buyer cancels or confirms one vendor's part of its order.
     path("accounts/orders/", include("vendors.web.customer.urls")),
     path("dashboard/notifications/", include("vendors.web.dashboard.notification_urls")),

@@ -272,6 +272,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
         ],
     },
     {
+        "label": _("Live events"),
+        "icon": "fas fa-video",
+        "url_name": "live_dashboard:list",
+        "access_fn": is_staff_user,
+    },
+    {
         "label": _("Notifications"),
         "icon": "fas fa-envelope",
         "url_name": "notifications_dashboard:list",

@@ -4,23 +4,29 @@ The walk enumerates every URL pattern of the ``seller`` namespace, so a new view
 is covered the day it is added: its URL kwargs are filled with vendor B's objects
 and vendor A (and a consumer) try them with GET and POST. A kwarg without a
 filler below fails the walk. Explicit tests follow for the four attacks the
-issue names: another vendor's product, stock, photo and order line.
+issue names: another vendor's product, stock, photo and order line, and for live sales: another
+vendor's proposal and items.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 from oscar.test.factories import UserFactory
 
 from shop.catalogue.models import Product, ProductAttributeValue, ProductCategory, ProductImage
 from shop.order.models import Line, ShippingEvent
 from shop.partner.models import StockRecord
 from tests.factories import FarmCategoryFactory, FarmProductImageFactory
+from tests.factories.live_sales import make_event
 from tests.factories.marketplace import book, jpeg_bytes, make_order, make_product, make_vendor
 from vendors.fulfilment.services import ShipmentRefused, vendor_lines_ship
+from vendors.live.models import LiveEvent, LiveItem
+from vendors.live.services import live_item_add, live_proposal_item_add, live_proposal_save
 from vendors.models import EarningsEntry, OrderPart, Payout, Shipment, Vendor
 
 
@@ -41,6 +47,11 @@ class World:
     category: object
     a_month: str  # a month with earnings of vendor A (and B)
     b_month: str  # a month with earnings of vendor B only
+    a_event: object  # vendor A's live proposal (a draft), with A's item
+    a_item: object
+    b_event: object  # vendor B's live proposal (a draft), with B's item
+    b_item: object
+    shared_event: object  # a scheduled county event featuring A's and B's products
 
 
 @pytest.fixture
@@ -57,6 +68,11 @@ def world(db, china) -> World:
     book(vendor_a, china=china, at=datetime(2025, 2, 10, tzinfo=shanghai))
     book(vendor_b, china=china, at=datetime(2025, 2, 11, tzinfo=shanghai))
     book(vendor_b, china=china, at=datetime(2025, 1, 31, 23, 59, tzinfo=shanghai))
+    a_event, a_item = _proposal(vendor_a, user_a, a_product, "王家庄红枣丰收直播")
+    b_event, b_item = _proposal(vendor_b, _user_b, b_product, "李家沟党参直播")
+    shared_event = make_event()
+    for product in (a_product, b_product):
+        live_item_add(event=shared_event, product=product, live_price=Decimal("9.90"), quantity=5, per_buyer_limit=1)
     return World(
         vendor_a=vendor_a,
         user_a=user_a,
@@ -73,7 +89,25 @@ def world(db, china) -> World:
         category=FarmCategoryFactory(name="党参"),
         a_month="2025-02",
         b_month="2025-01",
+        a_event=a_event,
+        a_item=a_item,
+        b_event=b_event,
+        b_item=b_item,
+        shared_event=shared_event,
     )
+
+
+def _proposal(vendor, user, product, title):
+    starts_at = timezone.now() + timedelta(days=7)
+    event = live_proposal_save(
+        vendor=vendor,
+        data={"title": title, "host_name": "王秀英", "starts_at": starts_at, "ends_at": starts_at + timedelta(hours=2)},
+        created_by=user,
+    )
+    item = live_proposal_item_add(
+        vendor=vendor, event=event, product=product, live_price=Decimal("19.90"), quantity=10, per_buyer_limit=2
+    )
+    return event, item
 
 
 # How to fill each URL kwarg of a seller-center pattern: with vendor B's object, and with A's own.
@@ -82,12 +116,16 @@ FOREIGN = {
     "image_pk": lambda w: w.b_image.pk,
     "number": lambda w: w.b_order.number,
     "month": lambda w: w.b_month,
+    "event_pk": lambda w: w.b_event.pk,
+    "item_pk": lambda w: w.b_item.pk,
 }
 OWN = {
     "pk": lambda w: w.a_product.pk,
     "image_pk": lambda w: w.a_image.pk,
     "number": lambda w: w.a_order.number,
     "month": lambda w: w.a_month,
+    "event_pk": lambda w: w.a_event.pk,
+    "item_pk": lambda w: w.a_item.pk,
 }
 
 
@@ -119,6 +157,13 @@ def plausible_post(w: World) -> dict:
         "contact_phone": "13900000000",
         "village": "改掉的村",
         "story": "改掉的故事",
+        "starts_at": "2026-12-20T19:00",
+        "ends_at": "2026-12-20T21:00",
+        "host_name": "冒名者",
+        "product": str(w.a_product.pk),
+        "live_price": "0.01",
+        "quantity": "1",
+        "per_buyer_limit": "9",
     }
 
 
@@ -139,6 +184,9 @@ def snapshot_of_vendor_b(w: World) -> dict:
         "order_parts": list(OrderPart.objects.filter(vendor=w.vendor_b).order_by("pk").values()),
         "earnings": list(EarningsEntry.objects.filter(vendor=w.vendor_b).order_by("pk").values()),
         "payouts": list(Payout.objects.filter(vendor=w.vendor_b).order_by("pk").values()),
+        "live_events": list(LiveEvent.objects.order_by("pk").values()),
+        "live_items": list(LiveItem.objects.filter(vendor=w.vendor_b).order_by("pk").values()),
+        "live_items_of_b_events": list(LiveItem.objects.filter(event=w.b_event).order_by("pk").values()),
     }
 
 
@@ -314,3 +362,49 @@ def test_another_vendors_earnings_are_neither_listed_nor_downloaded(world, djang
     assert theirs.status_code == 404
     own_orders = set(EarningsEntry.objects.filter(vendor=world.vendor_a).values_list("part__order__number", flat=True))
     assert [line.split(",")[0] for line in shared.body.decode("utf-8-sig").splitlines()[1:]] == sorted(own_orders)
+
+
+def test_another_vendors_live_proposal_is_neither_listed_nor_changed(world, django_app_factory):
+    """Vendor B's proposal is a 404 to vendor A, whichever of A's own products or B's items the request names."""
+    # given
+    app = django_app_factory(csrf_checks=False)
+    before = snapshot_of_vendor_b(world)
+    b_url = f"/seller/live/{world.b_event.pk}"
+    # when
+    listed = app.get("/seller/live/", user=world.user_a)
+    responses = [
+        app.get(f"{b_url}/", user=world.user_a, expect_errors=True),
+        app.post(f"{b_url}/edit/", plausible_post(world), user=world.user_a, expect_errors=True),
+        app.post(f"{b_url}/items/add/", plausible_post(world), user=world.user_a, expect_errors=True),
+        app.post(f"{b_url}/items/{world.b_item.pk}/remove/", user=world.user_a, expect_errors=True),
+        # B's item through A's own proposal's URL
+        app.post(
+            f"/seller/live/{world.a_event.pk}/items/{world.b_item.pk}/remove/", user=world.user_a, expect_errors=True
+        ),
+    ]
+    # then
+    assert [r.status_code for r in responses] == [404] * 5
+    assert [a["data-event"] for a in listed.html.select(".seller-live-event")] == [
+        str(world.a_event.pk),
+        str(world.shared_event.pk),
+    ]
+    assert snapshot_of_vendor_b(world) == before
+
+
+def test_in_a_shared_event_a_vendor_sees_and_removes_only_its_own_items(world, django_app_factory):
+    # given
+    app = django_app_factory(csrf_checks=False)
+    before = snapshot_of_vendor_b(world)
+    b_item = LiveItem.objects.get(event=world.shared_event, vendor=world.vendor_b)
+    # when
+    page = app.get(f"/seller/live/{world.shared_event.pk}/", user=world.user_a)
+    removal = app.post(
+        f"/seller/live/{world.shared_event.pk}/items/{b_item.pk}/remove/", user=world.user_a, expect_errors=True
+    )
+    # then
+    assert [li["data-item"] for li in page.html.select(".seller-live-item")] == [
+        str(LiveItem.objects.get(event=world.shared_event, vendor=world.vendor_a).pk)
+    ]
+    assert "沁源党参" not in page.text
+    assert removal.status_code == 404
+    assert snapshot_of_vendor_b(world) == before

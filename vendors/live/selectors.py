@@ -11,16 +11,22 @@ Rules:
 - An event's headline figures (``live_event_figures``) count its snap-ups net of the shop parts cancelled.
 - A product page learns of a live price (``live_product_offer``) from a read cached a few seconds: a
   product sells at its normal price everywhere else, the page only points to the live room.
+- Admins (``live_*_admin_*``) see every event and item; the products they may feature are public products
+  of approved shops.
+- A vendor (``seller_live_*``) sees its own proposals and the scheduled events that feature its products,
+  and in them only its own items; anyone else's event or item is a 404.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from shop.catalogue.models import Product
 from vendors.live import admission
 from vendors.live.models import LiveBuyer, LiveEvent, LiveItem, LiveOrder
 from vendors.live.services import LiveItemOffer
@@ -200,3 +206,116 @@ def live_order_for_buyer(*, user, number: str, event_id: int) -> LiveOrder:
 def live_buyer_units(*, item_id: int, user) -> int:
     """How many units of the item the buyer holds (the per-buyer limit's count)."""
     return LiveBuyer.objects.filter(item_id=item_id, user=user).values_list("units", flat=True).first() or 0
+# Admins ---------------------------------------------------------------------------------------------------
+
+ADMIN_STATUSES = (
+    LiveEvent.Status.DRAFT,
+    LiveEvent.Status.SCHEDULED,
+    LiveEvent.Status.LIVE,
+    LiveEvent.Status.ENDED,
+    LiveEvent.Status.CANCELLED,
+)
+
+
+def live_event_admin_list(*, status: str | None = None, now=None) -> QuerySet:
+    """Every event, latest start first; ``status`` may be a stored one or a phase (scheduled = not started)."""
+    now = now or timezone.now()
+    events = (
+        LiveEvent.objects.select_related("proposed_by")
+        .annotate(item_count=Count("items"))
+        .order_by("-starts_at", "-pk")
+    )
+    scheduled = events.filter(status=LiveEvent.Status.SCHEDULED)
+    if status == LiveEvent.Status.SCHEDULED:
+        return scheduled.filter(starts_at__gt=now)
+    if status == LiveEvent.Status.LIVE:
+        return scheduled.filter(starts_at__lte=now, ends_at__gt=now)
+    if status == LiveEvent.Status.ENDED:
+        return scheduled.filter(ends_at__lte=now)
+    if status in (LiveEvent.Status.DRAFT, LiveEvent.Status.CANCELLED):
+        return events.filter(status=status)
+    return events
+
+
+def live_event_admin_get(*, pk: int) -> LiveEvent:
+    return get_object_or_404(LiveEvent.objects.select_related("proposed_by", "created_by"), pk=pk)
+
+
+def live_event_admin_items(*, event: LiveEvent) -> QuerySet:
+    """All items of the event (suspended shops' too, so the admin sees why they are off sale), in list order."""
+    return (
+        LiveItem.objects.filter(event=event)
+        .select_related("product", "vendor")
+        .prefetch_related("product__images", "product__stockrecords")
+    )
+
+
+def live_item_admin_get(*, event: LiveEvent, pk: int) -> LiveItem:
+    """An item of this event; Http404 for an item of another event."""
+    return get_object_or_404(LiveItem.objects.select_related("product", "vendor", "event"), event=event, pk=pk)
+
+
+def live_stage_items(*, event: LiveEvent) -> list[LiveItem]:
+    """The items the host can show (those of approved shops), each with ``left``: what is still for sale."""
+    items = list(_public_items().filter(event=event))
+    left = live_event_status(event_id=event.pk)["items"]
+    for item in items:
+        item.left = left.get(str(item.pk), item.remaining)
+    return items
+
+
+def live_shop_choices() -> QuerySet:
+    """Approved shops, whose public products an admin may feature."""
+    return Vendor.objects.filter(status=Vendor.Status.APPROVED).order_by("name", "pk")
+
+
+def live_product_choices(*, vendor_id: int | None = None, query: str = "") -> QuerySet:
+    """Public products of approved shops (of one shop, or whose title contains ``query``), with the shop's
+    name, the normal price and the units free now (``shop_name``, ``normal_price``, ``free``)."""
+    products = Product.objects.filter(
+        is_public=True,
+        parent=None,
+        stockrecords__partner__vendor__status=Vendor.Status.APPROVED,
+    ).annotate(
+        shop_name=F("stockrecords__partner__vendor__name"),
+        normal_price=F("stockrecords__price"),
+        free=F("stockrecords__num_in_stock") - Coalesce(F("stockrecords__num_allocated"), 0),
+    )
+    if vendor_id:
+        products = products.filter(stockrecords__partner__vendor__pk=vendor_id)
+    if query:
+        products = products.filter(title__icontains=query)
+    return products.order_by("shop_name", "title", "pk")
+
+
+# Vendors --------------------------------------------------------------------------------------------------
+
+
+def seller_live_event_list(*, vendor: Vendor) -> QuerySet:
+    """The vendor's own proposals (any status) and the scheduled events featuring its products, latest first."""
+    featured = LiveItem.objects.filter(vendor=vendor).values("event_id")
+    return (
+        LiveEvent.objects.filter(
+            Q(proposed_by=vendor) | Q(status=LiveEvent.Status.SCHEDULED, pk__in=featured),
+        )
+        .annotate(own_item_count=Count("items", filter=Q(items__vendor=vendor)))
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def seller_live_event_get(*, vendor: Vendor, pk: int) -> LiveEvent:
+    """One of the vendor's events; Http404 for anyone else's."""
+    return get_object_or_404(seller_live_event_list(vendor=vendor), pk=pk)
+
+
+def seller_live_items(*, vendor: Vendor, event: LiveEvent) -> QuerySet:
+    """The vendor's own items of the event, never another shop's."""
+    return (
+        LiveItem.objects.filter(event=event, vendor=vendor)
+        .select_related("product")
+        .prefetch_related("product__images")
+    )
+
+
+def seller_live_item_get(*, vendor: Vendor, event: LiveEvent, pk: int) -> LiveItem:
+    return get_object_or_404(seller_live_items(vendor=vendor, event=event).select_related("event"), pk=pk)

@@ -4,7 +4,11 @@ Rules:
 - An admin creates and schedules events; a vendor proposes one (a draft with ``proposed_by``) that an
   admin approves (scheduled) or cancels. Text is sanitised on save.
 - An item features a public product of an approved vendor, at a live price below its normal price, with
-  an event quantity no larger than the stock free at that moment and a per-buyer limit (ItemRefused).
+  an event quantity no larger than the stock free at that moment and a per-buyer limit (ItemRefused); a
+  cancelled event takes no items. Its limit and place in the list may change later; it can be removed only
+  while nothing of it has sold (its orders point at it).
+- A vendor's proposal (``live_proposal_*``) is the vendor's own: it changes it, and adds or removes its own
+  products, only while it is a draft; the county is the vendor's. Anyone else's event or product is refused.
 - A snap-up (``live_snapup``) is one tap: admission in Redis (vendors.live.admission), then one
   transaction that takes the units again with conditional UPDATEs (the item's cap, the buyer's limit),
   re-checks the window and the vendor, and places an ordinary order (shop.checkout.services) at the live
@@ -125,7 +129,10 @@ def live_event_cancel(*, event: LiveEvent) -> LiveEvent:
 def live_item_add(
     *, event: LiveEvent, product: Product, live_price: Decimal, quantity: int, per_buyer_limit: int, display_order=0
 ) -> LiveItem:
-    """Feature a product. Raises ItemRefused (shop not approved, price not below normal, more than is free)."""
+    """Feature a product. Raises ItemRefused (event cancelled, shop not approved, price not below normal, more
+    than is free)."""
+    if event.status == LiveEvent.Status.CANCELLED:
+        raise ItemRefused(_("This event is cancelled: it takes no more products."))
     record = (
         StockRecord.objects.select_for_update(of=("self",))
         .select_related("partner__vendor")
@@ -159,6 +166,89 @@ def live_item_add(
         raise ItemRefused(_("This product is already featured in this event.")) from clash
     transaction.on_commit(lambda: admission.counters_rebuild(item_id=item.pk), robust=True)
     return item
+
+
+@transaction.atomic
+def live_item_update(*, item: LiveItem, per_buyer_limit: int, display_order: int) -> LiveItem:
+    """Change an item's limit per buyer and its place in the list (its price and quantity stay as announced)."""
+    if per_buyer_limit < 1:
+        raise ItemRefused(_("Each buyer must be allowed at least one unit."))
+    if display_order < 0:
+        raise ItemRefused(_("The display order must be 0 or more."))
+    LiveItem.objects.filter(pk=item.pk).update(per_buyer_limit=per_buyer_limit, display_order=display_order)
+    item.per_buyer_limit, item.display_order = per_buyer_limit, display_order
+    return item
+
+
+@transaction.atomic
+def live_item_remove(*, item: LiveItem) -> None:
+    """Take an item out of its event; refused (ItemRefused) once a unit of it has sold.
+
+    The row is locked first: a snap-up's conditional UPDATE of ``sold`` waits for it and then finds no row
+    (sold out), so no order is ever written for a removed item.
+    """
+    locked = LiveItem.objects.select_for_update().filter(pk=item.pk).first()
+    if locked is None:
+        return
+    if locked.sold > 0 or LiveOrder.objects.filter(item=locked).exists():
+        raise ItemRefused(_("Units of this item have been sold: it stays in the event."))
+    locked.delete()
+
+
+PROPOSAL_FIELDS = ("title", "host_name", "host_title", "starts_at", "ends_at", "description", "cover")
+
+
+def _own_draft(*, vendor: Vendor, event: LiveEvent) -> LiveEvent:
+    locked = LiveEvent.objects.select_for_update().get(pk=event.pk)
+    if locked.proposed_by_id != vendor.pk or locked.status != LiveEvent.Status.DRAFT:
+        raise EventStatusError(locked)
+    return locked
+
+
+@transaction.atomic
+def live_proposal_save(*, vendor: Vendor, data: dict, created_by, event: LiveEvent | None = None) -> LiveEvent:
+    """A vendor proposes an event (a draft an admin schedules or cancels), or changes its proposal while it is
+    a draft (EventStatusError otherwise). The county is the vendor's; links are the admins' business."""
+    if event is not None:
+        event = _own_draft(vendor=vendor, event=event)
+    fields = {name: data[name] for name in PROPOSAL_FIELDS if name in data}
+    fields["county"] = vendor.county
+    return live_event_save(data=fields, created_by=created_by, event=event, proposed_by=vendor)
+
+
+@transaction.atomic
+def live_proposal_item_add(
+    *, vendor: Vendor, event: LiveEvent, product: Product, live_price: Decimal, quantity: int, per_buyer_limit: int
+) -> LiveItem:
+    """A vendor features one of its own products in its own draft proposal (ItemRefused otherwise)."""
+    try:
+        event = _own_draft(vendor=vendor, event=event)
+    except EventStatusError as refused:
+        raise ItemRefused(_("Products can be added only to your own request while it waits for review.")) from refused
+    if not StockRecord.objects.filter(product=product, partner_id=vendor.partner_id).exists():
+        raise ItemRefused(_("Only your own products can be added."))
+    return live_item_add(
+        event=event,
+        product=product,
+        live_price=live_price,
+        quantity=quantity,
+        per_buyer_limit=per_buyer_limit,
+        display_order=event.items.count(),
+    )
+
+
+@transaction.atomic
+def live_proposal_item_remove(*, vendor: Vendor, item: LiveItem) -> None:
+    """A vendor takes one of its own products out of its own draft proposal (ItemRefused otherwise)."""
+    try:
+        _own_draft(vendor=vendor, event=item.event)
+    except EventStatusError as refused:
+        raise ItemRefused(_("Products can be removed only from your own request while it waits for review.")) from (
+            refused
+        )
+    if item.vendor_id != vendor.pk:
+        raise ItemRefused(_("Only your own products can be removed."))
+    live_item_remove(item=item)
 
 
 @transaction.atomic

@@ -3,6 +3,14 @@
 from django.urls import path
 
 from vendors.web.seller.earnings import EarningsCsvView, EarningsView
+from vendors.web.seller.live_views import (
+    LiveDetailView,
+    LiveEditView,
+    LiveItemAddView,
+    LiveItemRemoveView,
+    LiveListView,
+    LiveProposeView,
+)
 from vendors.web.seller.views import (
     HomeView,
     OrderDetailView,
@@ -35,4 +43,10 @@ urlpatterns = [
     path("profile/", ProfileView.as_view(), name="profile"),
     path("earnings/", EarningsView.as_view(), name="earnings"),
     path("earnings/<str:month>.csv", EarningsCsvView.as_view(), name="earnings-csv"),
+    path("live/", LiveListView.as_view(), name="live-list"),
+    path("live/new/", LiveProposeView.as_view(), name="live-propose"),
+    path("live/<int:event_pk>/", LiveDetailView.as_view(), name="live-detail"),
+    path("live/<int:event_pk>/edit/", LiveEditView.as_view(), name="live-edit"),
+    path("live/<int:event_pk>/items/add/", LiveItemAddView.as_view(), name="live-item-add"),
+    path("live/<int:event_pk>/items/<int:item_pk>/remove/", LiveItemRemoveView.as_view(), name="live-item-remove"),
 ]
