@@ -206,6 +206,8 @@ def live_order_for_buyer(*, user, number: str, event_id: int) -> LiveOrder:
 def live_buyer_units(*, item_id: int, user) -> int:
     """How many units of the item the buyer holds (the per-buyer limit's count)."""
     return LiveBuyer.objects.filter(item_id=item_id, user=user).values_list("units", flat=True).first() or 0
+
+
 # Admins ---------------------------------------------------------------------------------------------------
 
 ADMIN_STATUSES = (
