@@ -197,16 +197,18 @@ def live_event_report(*, event: LiveEvent, vendor: Vendor | None = None, now: da
 
 def _sales_over_time(event: LiveEvent, net: QuerySet, bucket: int, now: datetime):
     """Sales per bucket and item from the event's start to its end (or to now while it is live)."""
-    end = min(event.ends_at, max(now, event.starts_at + timedelta(minutes=bucket)))
+    # Buckets start on whole minutes (orders are grouped by their minute).
+    origin = event.starts_at.replace(second=0, microsecond=0)
+    end = min(event.ends_at, max(now, origin + timedelta(minutes=bucket)))
     starts = []
-    moment = event.starts_at
+    moment = origin
     while moment < end:
         starts.append(moment)
         moment += timedelta(minutes=bucket)
     series = [(start, {}) for start in starts]
     rows = net.annotate(minute=TruncMinute("created_at")).values("minute", "item_id").annotate(sales=Sum(_SALES))
     for row in rows:
-        index = int((row["minute"] - event.starts_at) / timedelta(minutes=bucket))
+        index = int((row["minute"] - origin) / timedelta(minutes=bucket))
         # Snap-ups only happen inside the window; clamp anyway so none is dropped from the chart.
         index = min(max(index, 0), len(series) - 1)
         per_item = series[index][1]

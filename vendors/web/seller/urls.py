@@ -3,6 +3,11 @@
 from django.urls import path
 
 from vendors.web.seller.earnings import EarningsCsvView, EarningsView
+from vendors.web.seller.live_report import (
+    SellerLiveReportSalesChartView,
+    SellerLiveReportView,
+    SellerLiveReportViewersChartView,
+)
 from vendors.web.seller.views import (
     HomeView,
     OrderDetailView,
@@ -35,4 +40,11 @@ urlpatterns = [
     path("profile/", ProfileView.as_view(), name="profile"),
     path("earnings/", EarningsView.as_view(), name="earnings"),
     path("earnings/<str:month>.csv", EarningsCsvView.as_view(), name="earnings-csv"),
+    path("live/<int:pk>/report/", SellerLiveReportView.as_view(), name="live-report"),
+    path("live/<int:pk>/report/sales.svg", SellerLiveReportSalesChartView.as_view(), name="live-report-sales-chart"),
+    path(
+        "live/<int:pk>/report/viewers.svg",
+        SellerLiveReportViewersChartView.as_view(),
+        name="live-report-viewers-chart",
+    ),
 ]
