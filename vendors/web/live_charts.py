@@ -54,16 +54,23 @@ def _without_scripts(root):
     return root
 
 
-def _config(**extra) -> dict:
+# A phone gets a chart drawn for its width (labels stay readable instead of shrinking to 5 px).
+SIZES = {"wide": (720, 360, 2), "phone": (400, 400, 1)}
+
+
+def _config(size: str, **extra) -> dict:
+    width, height, legend_columns = SIZES.get(size, SIZES["wide"])
     return {
         "style": STYLE,
         "js": [],
-        "width": 720,
-        "height": 360,
+        "width": width,
+        "height": height,
+        # pygal would cut "20:05" to "…" when it guesses the labels are crowded; we show few enough.
+        "truncate_label": -1,
         "show_minor_x_labels": False,
         "x_label_rotation": 0,
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": 2,
+        "legend_at_bottom_columns": legend_columns,
         "truncate_legend": 24,
         "margin": 12,
         "no_data_text": _("No data yet"),
@@ -75,22 +82,23 @@ def _label(moment) -> str:
     return f"{timezone.localtime(moment):%H:%M}"
 
 
-def _every(count: int, labels: int = 8) -> int:
+def _every(count: int, labels: int) -> int:
     return max(1, -(-count // labels))
 
 
-def sales_chart_svg(report: LiveReport) -> bytes:
+def sales_chart_svg(report: LiveReport, *, size: str = "wide") -> bytes:
     """Sales (¥) per bucket of time, stacked by item (the best-selling ones, the rest as "other items")."""
     series = report.sales_over_time
     titles = {row.item.pk: row.item.product.get_title() for row in report.items}
     top = [row.item.pk for row in report.items if row.sales > 0][:TOP_ITEMS]
     chart = pygal.StackedBar(
         **_config(
+            size,
             title=_("Sales every %(minutes)s minutes (¥)") % {"minutes": report.bucket_minutes},
             x_title=_("Time"),
             y_title=_("Sales (¥)"),
-            x_labels_major_every=_every(len(series)),
-            value_formatter=lambda value: f"¥{value:,.2f}",
+            x_labels_major_every=_every(len(series), 4 if size == "phone" else 8),
+            value_formatter=lambda value: f"¥{value:,.0f}",
         )
     )
     chart.add_xml_filter(_without_scripts)
@@ -103,7 +111,7 @@ def sales_chart_svg(report: LiveReport) -> bytes:
     return chart.render()
 
 
-def viewers_chart_svg(report: LiveReport) -> bytes:
+def viewers_chart_svg(report: LiveReport, *, size: str = "wide") -> bytes:
     """Distinct viewers of the event page per minute, over the event's window."""
     stored = {moment: viewers for moment, viewers in report.minutes}
     start = report.event.starts_at.replace(second=0, microsecond=0)
@@ -115,13 +123,14 @@ def viewers_chart_svg(report: LiveReport) -> bytes:
         moment += timedelta(minutes=1)
     chart = pygal.Line(
         **_config(
+            size,
             title=_("Viewers per minute"),
             x_title=_("Time"),
             y_title=_("Viewers"),
             show_dots=False,
             fill=True,
             show_legend=False,
-            x_labels_major_every=_every(len(minutes)),
+            x_labels_major_every=_every(len(minutes), 4 if size == "phone" else 8),
             value_formatter=lambda value: f"{value:,.0f}",
         )
     )

@@ -29,12 +29,12 @@ class LiveReportView(_EventReportMixin, View):
 
 class LiveReportSalesChartView(_EventReportMixin, View):
     def get(self, request, pk: int):
-        return svg_response(sales_chart_svg(self.report(pk)))
+        return svg_response(sales_chart_svg(self.report(pk), size=request.GET.get("size", "wide")))
 
 
 class LiveReportViewersChartView(_EventReportMixin, View):
     def get(self, request, pk: int):
-        return svg_response(viewers_chart_svg(self.report(pk)))
+        return svg_response(viewers_chart_svg(self.report(pk), size=request.GET.get("size", "wide")))
 
 
 def item_csv_header() -> list[str]:

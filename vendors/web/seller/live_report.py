@@ -27,9 +27,9 @@ class SellerLiveReportView(_ShopReportMixin, View):
 
 class SellerLiveReportSalesChartView(_ShopReportMixin, View):
     def get(self, request, pk: int):
-        return svg_response(sales_chart_svg(self.report(pk)))
+        return svg_response(sales_chart_svg(self.report(pk), size=request.GET.get("size", "wide")))
 
 
 class SellerLiveReportViewersChartView(_ShopReportMixin, View):
     def get(self, request, pk: int):
-        return svg_response(viewers_chart_svg(self.report(pk)))
+        return svg_response(viewers_chart_svg(self.report(pk), size=request.GET.get("size", "wide")))
