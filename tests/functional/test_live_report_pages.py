@@ -2,6 +2,7 @@
 center (its own items only), the charts as SVG that no product title can inject markup into, and the
 public summary's partial."""
 
+from datetime import timedelta
 from decimal import Decimal
 from xml.etree import ElementTree
 
@@ -13,7 +14,7 @@ from oscar.test.factories import UserFactory
 from shop.partner.strategy import Selector
 from tests.factories.live_sales import make_buyer, make_event, make_item
 from tests.factories.marketplace import make_vendor
-from vendors.live.models import LiveEventStats
+from vendors.live.models import LiveEvent, LiveEventStats
 from vendors.live.report import live_event_public_summary
 from vendors.live.selectors import live_item_offer
 from vendors.live.services import live_snapup
@@ -172,3 +173,23 @@ def test_the_public_summary_partial(event_of_two_shops):
     assert "¥177.70" in html
     assert "临县王家庄村合作社" not in html and "¥88.00" not in html
     assert Decimal(live_event_public_summary(event)["sales"]) == Decimal("177.70")
+
+
+def test_an_upcoming_draft_without_items_or_viewers_reports_dashes_not_a_500(django_app, db):
+    # given
+    event = make_event(starts_in=timedelta(days=2), status=LiveEvent.Status.DRAFT)
+    admin = UserFactory(is_staff=True)
+    # when
+    page = django_app.get(reverse("live_report:report", kwargs={"pk": event.pk}), user=admin)
+    charts = [
+        django_app.get(reverse(name, kwargs={"pk": event.pk}) + size, user=admin)
+        for name in ("live_report:sales-chart", "live_report:viewers-chart")
+        for size in ("", "?size=phone", "?size=<b>")
+    ]
+    missing = django_app.get(reverse("live_report:report", kwargs={"pk": 999999}), user=admin, expect_errors=True)
+    # then
+    assert _text(page, "#live-report-headline") == "3 小时 · 售出 0 元"
+    assert (_text(page, "#figure-unique-viewers"), _text(page, "#figure-conversion")) == ("—", "—")
+    assert page.html.select_one("#no-viewer-data") is not None
+    assert [ElementTree.fromstring(chart.body).tag for chart in charts] == ["{http://www.w3.org/2000/svg}svg"] * 6
+    assert missing.status_code == 404
