@@ -17,6 +17,7 @@ urlpatterns = [
     # Before Oscar's own /accounts/ URLs: a buyer cancels or confirms one vendor's part of its order.
     path("accounts/orders/", include("vendors.web.customer.urls")),
     path("dashboard/notifications/", include("vendors.web.dashboard.notification_urls")),
+    path("dashboard/live-report/", include("vendors.web.dashboard.live_report_urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

@@ -348,6 +348,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.customer.tasks.send_product_alerts_task",
         "schedule": 600.0,
     },
+    # Live events' viewer counters, Redis -> database (vendors.live.counters): a report loses at most
+    # this interval's views when Redis restarts.
+    "flush-live-counters": {
+        "task": "vendors.live.tasks.flush_live_counters_task",
+        "schedule": 60.0,
+    },
 }
 
 # Live sales (vendors.live): the snap-up's admission counters live in Redis (LIVE_REDIS_URL, by default the

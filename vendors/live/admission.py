@@ -21,6 +21,7 @@ import redis
 from django.conf import settings
 
 from vendors.live.models import LiveBuyer, LiveItem
+from vendors.live.redis_client import live_redis
 
 logger = logging.getLogger(__name__)
 
@@ -64,18 +65,8 @@ class Admission:
     generation: str | None = None  # None: admitted without Redis (the database decides)
 
 
-_client: redis.Redis | None = None
-
-
 def _redis() -> redis.Redis | None:
-    global _client
-    if not settings.LIVE_REDIS_URL:
-        return None
-    if _client is None:
-        _client = redis.Redis.from_url(
-            settings.LIVE_REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5, health_check_interval=30
-        )
-    return _client
+    return live_redis()
 
 
 def _keys(item_id: int) -> list[str]:

@@ -127,3 +127,37 @@ class LiveOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.item_id} x {self.quantity}"
+
+
+class LiveEventStats(models.Model):
+    """An event's viewer counters as last copied from Redis (vendors.live.counters, by beat every minute).
+
+    Redis counts each view (vendors.live.counters.live_view_record); this row is what the report reads and
+    what survives a Redis restart: ``viewers`` keeps the HyperLogLog itself, so a restarted Redis is
+    seeded with it and unique viewers go on counting from where the last flush left them.
+    """
+
+    event = models.OneToOneField(LiveEvent, on_delete=models.CASCADE, primary_key=True, related_name="stats")
+    views = models.PositiveBigIntegerField(default=0)
+    unique_viewers = models.PositiveIntegerField(default=0)
+    # Redis's HyperLogLog of the event's visitors (at most 12 KB of hashed keys, no visitor in clear).
+    viewers = models.BinaryField(default=b"")
+    flushed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.views} / {self.unique_viewers}"
+
+
+class LiveEventMinute(models.Model):
+    """How many distinct visitors opened the event page in one minute (UTC, the minute's start)."""
+
+    event = models.ForeignKey(LiveEvent, on_delete=models.CASCADE, related_name="minutes")
+    minute = models.DateTimeField()
+    viewers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["minute"]
+        constraints = [models.UniqueConstraint(fields=["event", "minute"], name="live_minute_once_per_event")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.minute:%H:%M} {self.viewers}"

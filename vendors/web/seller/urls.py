@@ -11,6 +11,11 @@ from vendors.web.seller.live_views import (
     LiveListView,
     LiveProposeView,
 )
+from vendors.web.seller.live_report import (
+    SellerLiveReportSalesChartView,
+    SellerLiveReportView,
+    SellerLiveReportViewersChartView,
+)
 from vendors.web.seller.views import (
     HomeView,
     OrderDetailView,
@@ -49,4 +54,11 @@ urlpatterns = [
     path("live/<int:event_pk>/edit/", LiveEditView.as_view(), name="live-edit"),
     path("live/<int:event_pk>/items/add/", LiveItemAddView.as_view(), name="live-item-add"),
     path("live/<int:event_pk>/items/<int:item_pk>/remove/", LiveItemRemoveView.as_view(), name="live-item-remove"),
+    path("live/<int:event_pk>/report/", SellerLiveReportView.as_view(), name="live-report"),
+    path("live/<int:event_pk>/report/sales.svg", SellerLiveReportSalesChartView.as_view(), name="live-report-sales-chart"),
+    path(
+        "live/<int:event_pk>/report/viewers.svg",
+        SellerLiveReportViewersChartView.as_view(),
+        name="live-report-viewers-chart",
+    ),
 ]
