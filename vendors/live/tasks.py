@@ -1,8 +1,9 @@
-"""Celery tasks of live sales: thin, idempotent."""
+"""Celery tasks of live sales: thin, idempotent (beat runs both)."""
 
 from celery import shared_task
 from django.utils import timezone
 
+from vendors.live.counters import live_counters_flush
 from vendors.live.models import LiveEvent, LiveItem
 from vendors.live.services import live_item_counters_reconcile
 
@@ -18,8 +19,6 @@ def reconcile_live_counters_task() -> int:
     for item_id in items:
         live_item_counters_reconcile(item_id=item_id)
     return len(items)
-
-from vendors.live.counters import live_counters_flush
 
 
 @shared_task

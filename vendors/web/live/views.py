@@ -26,7 +26,9 @@ from oscar.apps.order.exceptions import UnableToPlaceOrder
 
 from shop.core.after_address import after_address_remember
 from shop.partner.models import SoldOut as StockSoldOut
-from vendors.live.models import LiveItem
+from vendors.live.counters import live_view_record, live_visitor_key
+from vendors.live.models import LiveEvent, LiveItem
+from vendors.live.report import live_event_public_summary
 from vendors.live.selectors import (
     live_buyer_units,
     live_event_figures,
@@ -84,6 +86,17 @@ class EventView(generic.TemplateView):
     def get_context_data(self, **kwargs):
         event = live_event_get(slug=self.kwargs["slug"])
         now = timezone.now()
+        request = self.request
+        live_view_record(
+            event_id=event.pk,
+            visitor_key=live_visitor_key(
+                user_id=request.user.pk if request.user.is_authenticated else None,
+                session_key=request.session.session_key,
+                ip=request.META.get("REMOTE_ADDR", ""),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            ),
+            now=now,
+        )
         # What is left comes from the status every viewer polls (Redis when it holds the counters), so
         # the page and its updates agree.
         left = live_event_status(event_id=event.pk)["items"]
@@ -104,6 +117,8 @@ class EventView(generic.TemplateView):
             "cards": cards,
             "on_stage": next((card for card in cards if card.on_stage), None),
             "platform": stream_platform(event.stream_url) if event.stream_url else None,
+            # After the event, the public report: the headline and the totals, no shop's money.
+            "summary": live_event_public_summary(event) if event.phase(now) == LiveEvent.Status.ENDED else None,
         }
 
 

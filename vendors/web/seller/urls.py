@@ -3,6 +3,11 @@
 from django.urls import path
 
 from vendors.web.seller.earnings import EarningsCsvView, EarningsView
+from vendors.web.seller.live_report import (
+    SellerLiveReportSalesChartView,
+    SellerLiveReportView,
+    SellerLiveReportViewersChartView,
+)
 from vendors.web.seller.live_views import (
     LiveDetailView,
     LiveEditView,
@@ -10,11 +15,6 @@ from vendors.web.seller.live_views import (
     LiveItemRemoveView,
     LiveListView,
     LiveProposeView,
-)
-from vendors.web.seller.live_report import (
-    SellerLiveReportSalesChartView,
-    SellerLiveReportView,
-    SellerLiveReportViewersChartView,
 )
 from vendors.web.seller.views import (
     HomeView,
@@ -55,7 +55,9 @@ urlpatterns = [
     path("live/<int:event_pk>/items/add/", LiveItemAddView.as_view(), name="live-item-add"),
     path("live/<int:event_pk>/items/<int:item_pk>/remove/", LiveItemRemoveView.as_view(), name="live-item-remove"),
     path("live/<int:event_pk>/report/", SellerLiveReportView.as_view(), name="live-report"),
-    path("live/<int:event_pk>/report/sales.svg", SellerLiveReportSalesChartView.as_view(), name="live-report-sales-chart"),
+    path(
+        "live/<int:event_pk>/report/sales.svg", SellerLiveReportSalesChartView.as_view(), name="live-report-sales-chart"
+    ),
     path(
         "live/<int:event_pk>/report/viewers.svg",
         SellerLiveReportViewersChartView.as_view(),
