@@ -17,7 +17,7 @@ from oscar.apps.partner.strategy import Selector
 
 from shop.order.models import Order
 from shop.partner.models import StockRecord
-from vendors.live.models import LiveEvent, LiveOrder
+from vendors.live.models import LiveEvent, LiveEventMinute, LiveEventStats, LiveOrder
 from vendors.live.selectors import live_item_offer
 from vendors.live.services import (
     NotOnSale,
@@ -54,6 +54,7 @@ def seed_live_events(*, now=None) -> int:
             items = _items(event, item_count, rng)
             if buyers:
                 _sales(event, items, buyers, rng, now)
+                _viewers(event, rng, now)
             if event.is_on_sale(now):
                 live_item_put_on_stage(event=event, item=items[0])
             Message.objects.filter(status=Message.Status.PENDING).update(status=Message.Status.SENT, attempts=1)
@@ -140,3 +141,19 @@ def _sales(event, items, buyers: int, rng, now) -> None:
         placed = event.starts_at + (min(event.ends_at, now) - event.starts_at) * min(rng.betavariate(2, 3), 0.999)
         Order.objects.filter(pk=order.pk).update(date_placed=placed)
         LiveOrder.objects.filter(order=order).update(created_at=placed)
+
+
+def _viewers(event, rng, now) -> None:
+    """Viewer counts as beat would have flushed them: a crowd that grows, peaks mid-show and thins out."""
+    start = event.starts_at.replace(second=0, microsecond=0)
+    minutes = int((min(event.ends_at, now) - start).total_seconds() // 60)
+    rows = []
+    for n in range(minutes):
+        shape = min(rng.betavariate(2, 2.5) + 0.2, 1.0) if n else 0.3
+        crowd = 200 + 1800 * (1 - abs(n - minutes * 0.45) / max(minutes, 1))
+        rows.append(LiveEventMinute(event=event, minute=start + timedelta(minutes=n), viewers=int(crowd * shape)))
+    LiveEventMinute.objects.bulk_create(rows)
+    unique = int(sum(row.viewers for row in rows) * 0.55)
+    LiveEventStats.objects.update_or_create(
+        event=event, defaults={"views": int(unique * 2.7), "unique_viewers": unique, "flushed_at": now}
+    )
