@@ -22,7 +22,11 @@ from vendors.live.models import LiveBuyer, LiveItem, LiveOrder
 from vendors.live.selectors import live_item_offer
 from vendors.live.services import OverLimit, SoldOut, live_snapup
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _tap(item_id: int, user, barrier: threading.Barrier | None = None) -> str:

@@ -92,7 +92,7 @@ def test_the_dashboard_csv_has_one_row_per_item_and_the_total(django_app, event_
     # then
     assert response.content_type == "text/csv"
     assert response.body.decode("utf-8").splitlines() == [
-        "\ufeff商品,店铺,直播价,直播限量,订单,售出件数,下单人数,销售额（元）",
+        "\ufeff商品,店铺,直播价,活动数量,订单,售出件数,下单人数,销售额（元）",
         "临县红枣,临县王家庄村合作社,29.90,100,2,3,2,89.70",
         "沁源党参,沁源县李家沟村家庭农场,88.00,100,1,1,1,88.00",
         "合计,,,,3,4,3,177.70",

@@ -6,6 +6,7 @@ shop's items is a 404, like anyone else's object), and every figure and chart is
 A suspended shop still sees how its past events went.
 """
 
+from django.http import HttpResponseNotAllowed
 from django.views import View
 
 from vendors.live.report import live_event_report, seller_live_event_get
@@ -18,6 +19,11 @@ class _ShopReportMixin(SellerRequiredMixin):
 
     def report(self, event_pk: int):
         return live_event_report(event=seller_live_event_get(vendor=self.vendor, pk=event_pk), vendor=self.vendor)
+
+    def post(self, request, event_pk: int):
+        # Someone else's event is a 404 whatever the method, like every seller-center object.
+        seller_live_event_get(vendor=self.vendor, pk=event_pk)
+        return HttpResponseNotAllowed(["GET"])
 
 
 class SellerLiveReportView(_ShopReportMixin, View):
