@@ -218,7 +218,9 @@ def _description(spec: ProductSpec, weight: str) -> str:
 
 
 @transaction.atomic
-def seed_catalogue(*, vendors: int | None = None, products_per_vendor: int | None = None) -> SeedResult:
+def seed_catalogue(
+    *, vendors: int | None = None, products_per_vendor: int | None = None, live_events: bool = True
+) -> SeedResult:
     """Create whatever of the demo catalogue is missing; return what was created."""
     result = SeedResult()
     rows = load_rows()
@@ -254,7 +256,8 @@ def seed_catalogue(*, vendors: int | None = None, products_per_vendor: int | Non
     result.admin_password = _ensure_admin(result)
     if not vendors:
         _ensure_demo_seller(partners[partner_rows[0].code], result)
-        result.add("live events", seed_live_events())
+        if live_events:
+            result.add("live events", seed_live_events())
     return result
 
 

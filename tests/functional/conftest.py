@@ -127,7 +127,7 @@ def new_page(browser, request):
 @pytest.fixture
 def demo_logins(transactional_db, django_db_serialized_rollback, live_server):
     """The demo catalogue (vendors, products, China), committed; the logins seed_demo printed, {login: password}."""
-    return seed_demo("--no-index")
+    return seed_demo("--no-index", "--no-live-events")
 
 
 @pytest.fixture
@@ -145,6 +145,6 @@ def indexed_shop_url(transactional_db, django_db_serialized_rollback, live_serve
     """
     backend = connections["default"].get_backend()
     backend.clear()
-    seed_demo()
+    seed_demo("--no-live-events")
     yield live_server.url
     backend.clear()

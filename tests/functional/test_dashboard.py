@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 @pytest.fixture
 def admin_user(db):
-    call_command("seed_demo", "--yes-demo-data", "--no-index")
+    call_command("seed_demo", "--yes-demo-data", "--no-index", "--no-live-events")
     return get_user_model().objects.get(username="admin")
 
 

@@ -65,9 +65,9 @@ def _realistic_event(china):
                 now=event.starts_at + timedelta(minutes=minute, seconds=rng.randint(0, 59)),
             )
     # Snap-ups: bursts when an item is on stage.
-    buyers = [make_buyer(china) for _n in range(260)]
+    buyers = [make_buyer(china) for _n in range(80)]
     strategy = Selector().strategy()
-    for n in range(320):
+    for n in range(100):
         item = items[rng.choices(range(len(items)), weights=[5, 2, 3, 4, 1, 3])[0]]
         at = event.starts_at + timedelta(minutes=min(179, int(rng.triangular(0, 180, 60))), seconds=rng.randint(0, 59))
         buyer = buyers[n % len(buyers)]
@@ -76,7 +76,7 @@ def _realistic_event(china):
         except Exception:  # over the buyer's limit: the next tap
             continue
         LiveOrder.objects.filter(order=order).update(created_at=at)
-    for snapup in LiveOrder.objects.select_related("order", "item")[:14]:
+    for snapup in LiveOrder.objects.select_related("order", "item")[:5]:
         order_part_cancel(part=OrderPart.objects.get(order=snapup.order, vendor=snapup.item.vendor), cancelled_by=None)
     live_event_counters_flush(event=event, now=event.ends_at + timedelta(minutes=5))
     return event

@@ -18,7 +18,6 @@ from shop.order.models import Order
 from shop.partner.models import StockRecord
 from tests.factories.browser import BUYER_EMAIL, BUYER_PASSWORD, enter_chinese_address, message, register, sign_in
 from vendors.demo import DEMO_SELLER_MOBILE
-from vendors.models import OrderPart
 from vendors.notifications.models import Message
 
 User = get_user_model()
@@ -94,7 +93,7 @@ def test_a_buyer_orders_from_two_shops_pays_each_shops_shipping_and_sees_both_pa
     expect(buyer_page).to_have_url(re.compile(r"/checkout/thank-you/$"))
     order = Order.objects.get(live_order__isnull=True)  # not one of the demo live sale's orders
     assert (order.shipping_incl_tax, order.total_incl_tax) == (Decimal("14.00"), total)
-    assert [(p.vendor, p.goods_total, p.shipping_charge, p.status) for p in OrderPart.objects.order_by("pk")] == [
+    assert [(p.vendor, p.goods_total, p.shipping_charge, p.status) for p in order.vendor_parts.order_by("pk")] == [
         (dates_vendor, dates.price, Decimal("8.00"), "waiting"),
         (millet_vendor, millet.price, Decimal("6.00"), "waiting"),
     ]
@@ -127,5 +126,5 @@ def test_a_buyer_orders_from_two_shops_pays_each_shops_shipping_and_sees_both_pa
     expect(parcels.locator(".waiting")).to_have_count(0)
     order.refresh_from_db()
     assert order.status == "shipped"
-    assert list(OrderPart.objects.order_by("pk").values_list("status", flat=True)) == ["shipped", "shipped"]
+    assert list(order.vendor_parts.order_by("pk").values_list("status", flat=True)) == ["shipped", "shipped"]
     assert Message.objects.filter(kind="parcel_shipped").count() == 4  # two parcels, e-mail and SMS each

@@ -11,7 +11,7 @@ from shop.catalogue.models import Product
 
 @pytest.fixture
 def red_dates(db):
-    call_command("seed_demo", "--yes-demo-data", "--no-index")
+    call_command("seed_demo", "--yes-demo-data", "--no-index", "--no-live-events")
     return Product.objects.get(upc="VM-LINXIAN-00-0")
 
 

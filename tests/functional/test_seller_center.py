@@ -480,7 +480,7 @@ def test_the_customers_order_page_costs_the_same_queries_with_0_and_3_parcels(
 
 def test_the_seller_center_works_on_the_demo_shop(django_app, db):
     # given
-    call_command("seed_demo", "--yes-demo-data", "--no-index", stdout=io.StringIO())
+    call_command("seed_demo", "--yes-demo-data", "--no-index", "--no-live-events", stdout=io.StringIO())
     vendor = Vendor.objects.get(slug="linxian-coop")
     user = UserFactory()
     vendor.partner.users.add(user)

@@ -22,7 +22,7 @@ def _titles(page) -> list[str]:
 @pytest.mark.django_db
 def test_searching_in_chinese_finds_the_products(django_app, empty_index):
     # given
-    call_command("seed_demo", "--yes-demo-data")
+    call_command("seed_demo", "--yes-demo-data", "--no-live-events")
     # when
     dates = django_app.get("/search/", params={"q": "红枣"})
     codonopsis = django_app.get("/search/", params={"q": "党参"})
@@ -43,7 +43,7 @@ def test_searching_in_chinese_finds_the_products(django_app, empty_index):
 @pytest.mark.django_db
 def test_product_changes_reach_the_index_after_commit(empty_index, django_capture_on_commit_callbacks):
     # given
-    call_command("seed_demo", "--yes-demo-data", "--no-index")
+    call_command("seed_demo", "--yes-demo-data", "--no-index", "--no-live-events")
     product = Product.objects.get(upc="VM-LINXIAN-00-0")
     # when: renamed, then hidden
     with django_capture_on_commit_callbacks(execute=True):
@@ -62,7 +62,7 @@ def test_product_changes_reach_the_index_after_commit(empty_index, django_captur
 @pytest.mark.django_db
 def test_nothing_is_indexed_when_the_transaction_rolls_back(empty_index, django_capture_on_commit_callbacks):
     # given
-    call_command("seed_demo", "--yes-demo-data", "--no-index")
+    call_command("seed_demo", "--yes-demo-data", "--no-index", "--no-live-events")
     product = Product.objects.get(upc="VM-LINXIAN-00-0")
     # when
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -79,7 +79,7 @@ def test_a_real_worker_keeps_the_index_current(empty_index, celery_worker_proces
     # given
     import time
 
-    call_command("seed_demo", "--yes-demo-data", "--no-index")
+    call_command("seed_demo", "--yes-demo-data", "--no-index", "--no-live-events")
     product = Product.objects.get(upc="VM-LINXIAN-00-0")
     # when: the save commits (transactional test), the task goes through Redis to the worker
     product.title = "临县骏枣 新货"

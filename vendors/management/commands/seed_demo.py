@@ -18,15 +18,31 @@ class Command(BaseCommand):
         parser.add_argument("--vendors", type=int, help="Generate this many vendors instead of the demo set.")
         parser.add_argument("--products-per-vendor", type=int, default=20)
         parser.add_argument("--no-index", action="store_true", help="Do not update the search index.")
+        parser.add_argument(
+            "--no-live-events",
+            action="store_true",
+            help="Leave out the demo live sales (and their few hundred orders).",
+        )
         parser.add_argument("--yes-demo-data", action="store_true", help="Load the demo data even though DEBUG is off.")
 
-    def handle(self, *args, vendors=None, products_per_vendor=20, no_index=False, yes_demo_data=False, **options):
+    def handle(
+        self,
+        *args,
+        vendors=None,
+        products_per_vendor=20,
+        no_index=False,
+        no_live_events=False,
+        yes_demo_data=False,
+        **options,
+    ):
         if not settings.DEBUG and not yes_demo_data:
             raise CommandError(
                 "DEBUG 已关闭，这可能是正式环境：演示数据（示例店铺、商品和管理员账号）不会写入。"
                 "确定要写入，请加上 --yes-demo-data。"
             )
-        result = seed_catalogue(vendors=vendors, products_per_vendor=products_per_vendor)
+        result = seed_catalogue(
+            vendors=vendors, products_per_vendor=products_per_vendor, live_events=not no_live_events
+        )
         if result.changed:
             for name, count in result.created.items():
                 if count:
