@@ -27,7 +27,7 @@ def _snapshot():
 @pytest.mark.django_db
 def test_demo_catalogue_is_realistic():
     # when
-    call_command("seed_demo", "--yes-demo-data", "--no-index")
+    call_command("seed_demo", "--yes-demo-data", "--no-index", "--no-live-events")
     # then
     assert Product.objects.count() == 60
     assert Partner.objects.count() == 19
@@ -88,7 +88,7 @@ def test_with_debug_on_the_demo_command_runs_without_the_flag(settings):
     # given
     settings.DEBUG = True
     # when
-    call_command("seed_demo", "--no-index", stdout=io.StringIO())
+    call_command("seed_demo", "--no-index", "--no-live-events", stdout=io.StringIO())
     # then
     assert (Product.objects.count(), Partner.objects.count()) == (60, 19)
 
@@ -96,9 +96,9 @@ def test_with_debug_on_the_demo_command_runs_without_the_flag(settings):
 @pytest.mark.django_db
 def test_the_demo_logins_have_random_passwords_printed_once():
     # when
-    first = seed_demo("--no-index")
-    second = seed_demo("--no-index")
-    again = seed_demo("--no-index")
+    first = seed_demo("--no-index", "--no-live-events")
+    second = seed_demo("--no-index", "--no-live-events")
+    again = seed_demo("--no-index", "--no-live-events")
     # then
     User = get_user_model()
     assert sorted(first) == [DEMO_SELLER_MOBILE, ADMIN_EMAIL]
