@@ -7,6 +7,8 @@ each next to a bare Django view on the same gunicorn (same settings, same load, 
   bare view doing one database write under the same server and load.
 - The remaining-quantity JSON under 256 pollers, next to a bare view returning a small JSON.
 - The event page under 256 connections.
+The bare views are measured first, on a server with nothing queued; after each snap-up run the server is
+left to drain what wrk left queued. The notifications' Celery worker is stopped: this is the web tier.
 """
 
 import os
@@ -60,15 +62,23 @@ def run(*, china) -> list[Row]:
     from tests.factories.live_sales import make_event, make_item
 
     event = make_event()
+    _stop_notification_worker()
     server = _Gunicorn()
     rows = []
     try:
+        # The anchors first, on a server with nothing queued; every run after a snap-up waits for the
+        # server to drain what wrk left queued, so no figure pays for the one before it.
+        anchors = {
+            connections: _wrk(server, "/bench/bare-write/", connections, READ_SECONDS) for connections in (64, 256)
+        }
+        bare = _wrk(server, "/bench/bare-json/", 256, READ_SECONDS)
         for connections in (64, 256):
             item = make_item(event, price="39.90", live_price="29.90", stock=UNITS * 2, quantity=UNITS, limit=UNITS)
             buyers = _buyers(connections, china)
             print(f"live: {connections} connections snapping up {UNITS} units ...", flush=True)
             tap = _wrk_snapup(server, event, item, buyers, connections)
-            write = _wrk(server, "/bench/bare-write/", connections, READ_SECONDS)
+            server.drain()
+            write = anchors[connections]
             done = LiveOrder.objects.filter(item=item).aggregate(first=Min("created_at"), last=Max("created_at"))
             orders = LiveOrder.objects.filter(item=item).count()
             span = max((done["last"] - done["first"]).total_seconds(), 1e-6) if orders > 1 else None
@@ -93,7 +103,7 @@ def run(*, china) -> list[Row]:
                 ),
             ]
         status = _wrk(server, f"/live/{event.slug}/status.json", 256, READ_SECONDS)
-        bare = _wrk(server, "/bench/bare-json/", 256, READ_SECONDS)
+        server.drain()
         page = _wrk(server, f"/live/{event.slug}/", 256, READ_SECONDS)
         rows += [
             Row("Remaining-quantity JSON, 256 pollers: req/s, p99", f"{status.rps:.0f}, {status.p99}"),
@@ -188,12 +198,35 @@ class _Gunicorn:
                     raise RuntimeError(f"gunicorn did not start:\n{self.log()}") from None
                 time.sleep(0.2)
 
+    def drain(self, *, seconds: float = 60) -> None:
+        """Wait until the server answers a bare view at once again (what was queued has been served)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.url + "/bench/bare-json/", timeout=10):
+                    pass
+            except OSError:
+                pass
+            if time.monotonic() - started < 0.05:
+                return
+            time.sleep(0.5)
+
     def log(self) -> str:
         return self.log_path.read_text()
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
+
+
+def _stop_notification_worker() -> None:
+    """The notifications' figures started a Celery worker; the web tier is measured without it."""
+    from tests.bench import figures
+
+    if figures._worker is not None and figures._worker.poll() is None:
+        figures._worker.terminate()
+        figures._worker.wait(timeout=30)
 
 
 def _free_port() -> int:
