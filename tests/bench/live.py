@@ -25,10 +25,9 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db.models import Max, Min, Sum
-from oscar.apps.address.models import UserAddress
-from oscar.test.factories import UserFactory
 
 from tests.bench.figures import Row
+from tests.factories.live_sales import make_buyer
 from vendors.live.models import LiveOrder
 
 UNITS = 5000
@@ -158,18 +157,7 @@ def _buyers(count: int, china) -> list[tuple[str, str]]:
 
     buyers = []
     for _n in range(count):
-        user = UserFactory()
-        UserAddress.objects.create(
-            user=user,
-            first_name="王小明",
-            line1="城关镇王家庄村3号",
-            line3="临县",
-            line4="吕梁市",
-            state="山西省",
-            country=china,
-            phone_number="+8613812345678",
-            is_default_for_shipping=True,
-        )
+        user = make_buyer(china)
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
