@@ -19,6 +19,7 @@ from shop.partner.strategy import Selector
 from tests.factories.live_sales import make_buyer, make_event, make_item
 from vendors.live import admission
 from vendors.live.models import LiveBuyer, LiveItem, LiveOrder
+from vendors.live.redis_client import live_redis
 from vendors.live.selectors import live_item_offer
 from vendors.live.services import OverLimit, SoldOut, live_snapup
 
@@ -78,7 +79,7 @@ def test_redis_flushed_in_the_middle_of_a_sale_rebuilds_and_sells_nothing_twice(
     buyers = [make_buyer(china) for _ in range(60)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         first = list(pool.map(lambda user: _tap(item.pk, user), buyers[:20]))
-    client = admission._redis()
+    client = live_redis()
     deleted = client.delete(*admission._keys(item.pk))
     # when: the rest tap at once while the counters are rebuilt from the database
     barrier = threading.Barrier(40)

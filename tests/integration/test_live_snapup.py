@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from oscar.test.factories import UserFactory
 
+from shop.catalogue.models import Product
 from shop.order.models import Order
 from shop.partner.models import StockRecord
 from shop.partner.strategy import Selector
@@ -171,3 +172,13 @@ def test_reconciling_keeps_what_was_sold(china):
     # then
     assert sold == 2
     assert (LiveItem.objects.get(pk=item.pk).sold, LiveBuyer.objects.get(item=item, user=buyer).units) == (2, 2)
+
+
+def test_a_product_its_shop_delisted_is_off_sale(china):
+    # given
+    item = make_item(make_event())
+    Product.objects.filter(pk=item.product_id).update(is_public=False)
+    # when / then
+    with pytest.raises(NotOnSale):
+        _tap(item, make_buyer(china))
+    assert (LiveItem.objects.get(pk=item.pk).sold, Order.objects.count()) == (0, 0)

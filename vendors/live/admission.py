@@ -65,10 +65,6 @@ class Admission:
     generation: str | None = None  # None: admitted without Redis (the database decides)
 
 
-def _redis() -> redis.Redis | None:
-    return live_redis()
-
-
 def _keys(item_id: int) -> list[str]:
     prefix = f"{settings.LIVE_KEY_PREFIX}:item:{item_id}"
     return [f"{prefix}:left", f"{prefix}:buyers", f"{prefix}:generation"]
@@ -76,7 +72,7 @@ def _keys(item_id: int) -> list[str]:
 
 def admit(*, item_id: int, user_id: int, quantity: int, limit: int) -> Admission:
     """Take ``quantity`` units of the item for the buyer, or say why not."""
-    client = _redis()
+    client = live_redis()
     if client is None:
         return Admission(ADMITTED)
     try:
@@ -96,7 +92,7 @@ def admit(*, item_id: int, user_id: int, quantity: int, limit: int) -> Admission
 
 def release(*, item_id: int, user_id: int, quantity: int, admission: Admission) -> None:
     """Give back units whose order was not written (only into the generation they were taken from)."""
-    client = _redis()
+    client = live_redis()
     if client is None or admission.generation is None:
         return
     try:
@@ -107,7 +103,7 @@ def release(*, item_id: int, user_id: int, quantity: int, admission: Admission) 
 
 def counters_rebuild(*, item_id: int) -> None:
     """Copy what the database says is left, and what each buyer holds, into a new generation."""
-    client = _redis()
+    client = live_redis()
     if client is None:
         return
     item = LiveItem.objects.values("quantity", "sold").get(pk=item_id)
@@ -118,7 +114,7 @@ def counters_rebuild(*, item_id: int) -> None:
 
 def remaining(*, item_ids: list[int]) -> dict[int, int | None]:
     """What Redis says is left of each item (None where it has no counter yet, or without Redis)."""
-    client = _redis()
+    client = live_redis()
     if client is None or not item_ids:
         return dict.fromkeys(item_ids)
     try:

@@ -112,6 +112,29 @@ class LiveBuyer(models.Model):
         return f"{self.item_id}: {self.user_id} x {self.units}"
 
 
+class LiveOrderQuerySet(models.QuerySet):
+    """A snap-up counts as sold while its shop's part of the order (the item's vendor's) is not cancelled:
+    the one definition the counters, the headline figures and the report share."""
+
+    def kept(self) -> "LiveOrderQuerySet":
+        return self.exclude(_part_cancelled())
+
+    def cancelled(self) -> "LiveOrderQuerySet":
+        return self.filter(_part_cancelled())
+
+
+def _part_cancelled() -> models.Exists:
+    from vendors.models import OrderPart
+
+    return models.Exists(
+        OrderPart.objects.filter(
+            order_id=models.OuterRef("order_id"),
+            vendor_id=models.OuterRef("item__vendor_id"),
+            status=OrderPart.Status.CANCELLED,
+        )
+    )
+
+
 class LiveOrder(models.Model):
     """One snap-up: the order it placed, of which item, for whom, how many at which price."""
 
@@ -121,6 +144,8 @@ class LiveOrder(models.Model):
     quantity = models.PositiveIntegerField()
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = LiveOrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.functions import TruncMinute
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import pgettext
 
 from vendors.live.models import LiveEvent, LiveEventMinute, LiveEventStats, LiveItem, LiveOrder
-from vendors.models import OrderPart, Vendor
+from vendors.models import Vendor
 
 ZERO = Decimal("0.00")
 _SALES = ExpressionWrapper(F("quantity") * F("unit_price"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -101,14 +101,6 @@ def _snapups(event: LiveEvent, vendor: Vendor | None) -> QuerySet:
     return snapups
 
 
-def _cancelled() -> Exists:
-    return Exists(
-        OrderPart.objects.filter(
-            order_id=OuterRef("order_id"), vendor_id=OuterRef("item__vendor_id"), status=OrderPart.Status.CANCELLED
-        )
-    )
-
-
 def _figures(snapups: QuerySet, cls=Figures, **extra) -> Figures:
     totals = snapups.aggregate(
         orders=Count("pk"), units=Sum("quantity"), buyers=Count("user", distinct=True), sales=Sum(_SALES)
@@ -139,7 +131,7 @@ def live_event_report(*, event: LiveEvent, vendor: Vendor | None = None, now: da
     """The report of the whole event (admins), or of one shop's items in it (``vendor``)."""
     now = now or timezone.now()
     snapups = _snapups(event, vendor)
-    net = snapups.filter(~_cancelled())
+    net = snapups.kept()
     items = list(
         LiveItem.objects.filter(event=event, **({"vendor": vendor} if vendor else {}))
         .select_related("product", "vendor")
@@ -187,7 +179,7 @@ def live_event_report(*, event: LiveEvent, vendor: Vendor | None = None, now: da
         peak_at=peak[0] if peak else None,
         minutes=minutes,
         total=_figures(net),
-        cancelled=_figures(snapups.filter(_cancelled())),
+        cancelled=_figures(snapups.cancelled()),
         items=item_figures,
         shops=shop_figures,
         bucket_minutes=bucket,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -30,7 +30,7 @@ from shop.catalogue.models import Product
 from vendors.live import admission
 from vendors.live.models import LiveBuyer, LiveEvent, LiveItem, LiveOrder
 from vendors.live.services import LiveItemOffer
-from vendors.models import OrderPart, Vendor
+from vendors.models import Vendor
 
 STATUS_SECONDS = 1
 OFFER_SECONDS = 3
@@ -141,12 +141,9 @@ class LiveEventFigures:
 def live_event_figures(*, event_ids: list[int]) -> dict[int, LiveEventFigures]:
     """Units sold and sales (at the live price) of each event's snap-ups, net of the ones whose shop part was
     cancelled; one query for all the events. Events without a snap-up are missing from the answer."""
-    cancelled = OrderPart.objects.filter(
-        order=OuterRef("order"), vendor=OuterRef("item__vendor"), status=OrderPart.Status.CANCELLED
-    )
     rows = (
         LiveOrder.objects.filter(item__event_id__in=event_ids)
-        .exclude(Exists(cancelled))
+        .kept()
         .values("item__event_id")
         .annotate(units=Sum("quantity"), sales=Sum(F("quantity") * F("unit_price")))
     )

@@ -11,9 +11,10 @@ Rules:
   products, only while it is a draft; the county is the vendor's. Anyone else's event or product is refused.
 - A snap-up (``live_snapup``) is one tap: admission in Redis (vendors.live.admission), then one
   transaction that takes the units again with conditional UPDATEs (the item's cap, the buyer's limit),
-  re-checks the window and the vendor, and places an ordinary order (shop.checkout.services) at the live
-  price, cash on delivery, to the buyer's default address. Any failure after admission gives the units
-  back to Redis: a reserved unit whose order was not written is never lost.
+  re-checks the window, the vendor and that the product is still listed, and places an ordinary order
+  (shop.checkout.services) at the live price, cash on delivery, to the buyer's default address. Any
+  failure after admission gives the units back to Redis: a reserved unit whose order was not written is
+  never lost.
 - The live price holds only inside the event's window and only for units the snap-up took.
 - A unit whose shop part the buyer cancelled goes back on sale when beat reconciles the counters
   (``live_item_counters_reconcile``, every 30 s while the event is live), which also recovers units a
@@ -40,7 +41,7 @@ from vendors.listings.sanitize import sanitize_html, sanitize_text
 from vendors.live import admission
 from vendors.live.models import LiveBuyer, LiveEvent, LiveItem, LiveOrder
 from vendors.live.pricing import LivePriceStrategy
-from vendors.models import OrderPart, Vendor
+from vendors.models import Vendor
 
 
 class EventStatusError(Exception):
@@ -304,7 +305,12 @@ def _snapup_order(*, offer: LiveItemOffer, user, strategy, quantity: int, now):
     if address is None:
         raise NoDefaultAddress
     item = LiveItem.objects.select_related("event", "vendor", "product").filter(pk=offer.item_id).first()
-    if item is None or not item.event.is_on_sale(now) or item.vendor.status != Vendor.Status.APPROVED:
+    if (
+        item is None
+        or not item.event.is_on_sale(now)
+        or item.vendor.status != Vendor.Status.APPROVED
+        or not item.product.is_public
+    ):
         raise NotOnSale
     if not LiveItem.objects.filter(pk=item.pk, sold__lte=F("quantity") - quantity).update(sold=F("sold") + quantity):
         raise SoldOut
@@ -333,9 +339,7 @@ def live_item_counters_reconcile(*, item_id: int) -> int:
     its conditional UPDATE) and keeps new ones out until the counts are written, so none is miscounted.
     """
     item = LiveItem.objects.select_for_update().get(pk=item_id)
-    kept = LiveOrder.objects.filter(item=item).exclude(
-        order__vendor_parts__vendor_id=item.vendor_id, order__vendor_parts__status=OrderPart.Status.CANCELLED
-    )
+    kept = LiveOrder.objects.filter(item=item).kept()
     per_buyer = dict(kept.values_list("user_id").annotate(units=Sum("quantity")))
     sold = sum(per_buyer.values())
     LiveItem.objects.filter(pk=item.pk).update(sold=sold)
