@@ -4,6 +4,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from oscar.apps.address.models import UserAddress
@@ -419,3 +421,18 @@ def test_a_product_of_an_event_not_live_has_no_such_line(django_app, china):
     page = django_app.get(item.product.get_absolute_url())
     # then
     assert page.html.select_one("#product_live_offer") is None
+
+
+def test_the_event_page_costs_the_same_queries_with_two_items_and_eight(django_app, china):
+    # given
+    def page_queries(items: int) -> int:
+        event = make_event()
+        for n in range(items):
+            make_item(event, title=f"临县红枣 {n} 号")
+        django_app.get(f"/live/{event.slug}/")  # thumbnails and caches warm, as for every viewer after the first
+        with CaptureQueriesContext(connection) as queries:
+            django_app.get(f"/live/{event.slug}/")
+        return len(queries)
+
+    # when / then
+    assert page_queries(2) == page_queries(8)
