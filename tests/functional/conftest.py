@@ -30,6 +30,9 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 ACTION_TIMEOUT_MS = 10_000
+# A page load waits for the live server, which shares two cores with the other pytest worker (a
+# crowd test of hundreds of buyers may run beside it): a slow load is not a failure, a stuck one is.
+NAVIGATION_TIMEOUT_MS = 30_000
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -77,6 +80,7 @@ def _phone_page(browser):
         timezone_id="Asia/Shanghai",
     )
     context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     return context.new_page()
 
 
