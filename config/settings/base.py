@@ -340,6 +340,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.search.tasks.reindex_recent_products_task",
         "schedule": float(SEARCH_REINDEX_EVERY_SECONDS),
     },
+    # Won snap-ups whose order no queued task will write (a broker hiccup): written within seconds.
+    "place-live-orders": {
+        "task": "vendors.live.tasks.place_live_orders_task",
+        "schedule": 5.0,
+    },
     "reconcile-live-counters": {
         "task": "vendors.live.tasks.reconcile_live_counters_task",
         "schedule": 30.0,

@@ -41,10 +41,13 @@ class CashOnDelivery(PaymentMethod):
         source.order = order
         source.save()
 
-    def _source(self, total) -> Source:
+    def source_type(self) -> SourceType:
         source_type, _created = SourceType.objects.get_or_create(code=self.code, defaults={"name": "货到付款"})
+        return source_type
+
+    def _source(self, total) -> Source:
         return Source(
-            source_type=source_type,
+            source_type=self.source_type(),
             currency=total.currency,
             amount_allocated=total.incl_tax,
             amount_debited=Decimal("0.00"),

@@ -9,7 +9,9 @@ from oscar.test.factories import UserFactory
 
 from tests.factories.marketplace import make_product, make_vendor
 from vendors.live.models import LiveEvent
-from vendors.live.services import live_event_save, live_event_schedule, live_item_add
+from vendors.live.placing import live_reservations_place
+from vendors.live.selectors import live_item_offer
+from vendors.live.services import live_event_save, live_event_schedule, live_item_add, live_snapup
 
 
 def make_event(*, starts_in: timedelta = timedelta(minutes=-10), hours: int = 3, status=LiveEvent.Status.SCHEDULED):
@@ -60,3 +62,12 @@ def make_buyer(china, *, username=None):
         is_default_for_shipping=True,
     )
     return user
+
+
+def snap_up(item, user, *, quantity=1, now=None):
+    """A tap of 抢购 and the worker's batch after it: the order placed (None when the worker refused it).
+    Raises what the tap raises (SoldOut, OverLimit, NotOnSale, NoDefaultAddress)."""
+    reservation = live_snapup(offer=live_item_offer(item_id=item.pk), user=user, quantity=quantity, now=now)
+    live_reservations_place()
+    reservation.refresh_from_db()
+    return reservation.order

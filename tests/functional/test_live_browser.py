@@ -11,12 +11,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from shop.partner.strategy import Selector
 from tests.factories import ChinaFactory
-from tests.factories.live_sales import make_buyer, make_event, make_item
+from tests.factories.live_sales import make_buyer, make_event, make_item, snap_up
 from vendors.live.models import LiveEvent
-from vendors.live.selectors import live_item_offer
-from vendors.live.services import live_item_put_on_stage, live_snapup
+from vendors.live.services import live_item_put_on_stage
 
 POLL_WAIT_MS = 5_000  # a poll every 3 s, a status at most a second old
 SCREENSHOTS = "/tmp/live-pages-{name}.png"
@@ -28,8 +26,7 @@ def china(transactional_db, django_db_serialized_rollback, live_server):
 
 
 def tap(item, user, quantity=1):
-    offer = live_item_offer(item_id=item.pk)
-    return live_snapup(offer=offer, user=user, strategy=Selector().strategy(), quantity=quantity)
+    return snap_up(item, user, quantity=quantity)
 
 
 def listed(page, item):

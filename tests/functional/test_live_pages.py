@@ -12,19 +12,19 @@ from oscar.apps.address.models import UserAddress
 from oscar.test.factories import UserFactory
 
 from shop.order.models import Order
-from shop.partner.strategy import Selector
-from tests.factories.live_sales import make_buyer, make_event, make_item
+from shop.partner.models import StockRecord
+from tests.factories.live_sales import make_buyer, make_event, make_item, snap_up
 from vendors.fulfilment.services import order_part_cancel
 from vendors.live import selectors
 from vendors.live.models import LiveEvent, LiveItem
-from vendors.live.selectors import live_item_offer
-from vendors.live.services import live_item_put_on_stage, live_snapup
+from vendors.live.placing import live_reservations_place
+from vendors.live.services import live_item_put_on_stage
 from vendors.models import OrderPart
 from vendors.web.live.streams import stream_platform
 
 
 def tap(item, user):
-    return live_snapup(offer=live_item_offer(item_id=item.pk), user=user, strategy=Selector().strategy())
+    return snap_up(item, user)
 
 
 def texts(page, selector: str) -> list[str]:
@@ -305,10 +305,16 @@ def test_a_won_snap_up_shows_the_order_and_links_to_it(django_app, live_item, ch
     # given
     buyer = make_buyer(china)
     page = django_app.get(f"/live/{live_item.event.slug}/", user=buyer)
-    # when
-    won = snap_form(page, live_item).submit().follow()
+    # when: the tap is answered at once, the page waits for the worker
+    waiting = snap_form(page, live_item).submit().follow()
+    live_reservations_place()
+    won = django_app.get(waiting.request.path, user=buyer)
     # then
+    assert texts(waiting, ".live-won-title") == ["抢到了！"]
+    assert texts(waiting, "#live_won_pending") == ["已为您抢到！订单生成中，请稍候…"]
+    assert waiting.html.select_one('meta[http-equiv="refresh"]')["content"] == "2"
     order = Order.objects.get(user=buyer)
+    assert won.html.select_one('meta[http-equiv="refresh"]') is None
     assert texts(won, ".live-won-title") == ["抢到了！"]
     assert texts(won, "#live_won_number") == [f"订单号：{order.number}"]
     assert won.html.select_one("#live_won_order")["href"] == reverse(
@@ -356,9 +362,26 @@ def test_a_double_tap_gets_a_second_unit_within_the_limit_only(django_app, china
     # when
     first, second = form.submit(), form.submit()
     # then
-    assert first.location.startswith(f"/live/{item.event.slug}/orders/")
+    assert first.location.startswith(f"/live/{item.event.slug}/snapped/")
     assert alerts(second.follow()) == ["每人限购 1 件，您已抢到 1 件"]
+    live_reservations_place()
     assert Order.objects.filter(user=buyer).count() == 1
+
+
+def test_a_snap_up_the_shop_could_not_send_says_why_and_charges_nothing(django_app, china):
+    # given: a won tap, then the shop's own stock sold out elsewhere before the worker wrote the order
+    item = make_item(make_event(), stock=5, quantity=5)
+    buyer = make_buyer(china)
+    page = django_app.get(f"/live/{item.event.slug}/", user=buyer)
+    waiting = snap_form(page, item).submit().follow()
+    StockRecord.objects.filter(product=item.product).update(num_in_stock=0)
+    # when
+    live_reservations_place()
+    answer = django_app.get(waiting.request.path, user=buyer)
+    # then
+    assert texts(answer, ".live-won-title") == ["抱歉，这一单没能成交"]
+    assert texts(answer, "#live_won_reason") == ["订单生成前店铺库存刚好售罄，订单未生成，不会收取任何费用。"]
+    assert Order.objects.filter(user=buyer).count() == 0
 
 
 def test_before_the_start_the_snap_up_is_refused(django_app, china):

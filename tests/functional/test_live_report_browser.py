@@ -16,15 +16,12 @@ from django.test import Client
 from oscar.test.factories import UserFactory
 from playwright.sync_api import expect
 
-from shop.partner.strategy import Selector
 from tests.factories import ChinaFactory
-from tests.factories.live_sales import make_buyer, make_event, make_item
+from tests.factories.live_sales import make_buyer, make_event, make_item, snap_up
 from tests.factories.marketplace import make_vendor
 from vendors.fulfilment.services import order_part_cancel
 from vendors.live.counters import live_event_counters_flush, live_view_record, live_visitor_key
 from vendors.live.models import LiveOrder
-from vendors.live.selectors import live_item_offer
-from vendors.live.services import live_snapup
 from vendors.models import OrderPart
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
@@ -66,13 +63,12 @@ def _realistic_event(china):
             )
     # Snap-ups: bursts when an item is on stage.
     buyers = [make_buyer(china) for _n in range(80)]
-    strategy = Selector().strategy()
     for n in range(100):
         item = items[rng.choices(range(len(items)), weights=[5, 2, 3, 4, 1, 3])[0]]
         at = event.starts_at + timedelta(minutes=min(179, int(rng.triangular(0, 180, 60))), seconds=rng.randint(0, 59))
         buyer = buyers[n % len(buyers)]
         try:
-            order = live_snapup(offer=live_item_offer(item_id=item.pk), user=buyer, strategy=strategy, now=at)
+            order = snap_up(item, buyer, now=at)
         except Exception:  # over the buyer's limit: the next tap
             continue
         LiveOrder.objects.filter(order=order).update(created_at=at)

@@ -11,13 +11,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
-from shop.partner.strategy import Selector
-from tests.factories.live_sales import make_buyer, make_event, make_item
+from tests.factories.live_sales import make_buyer, make_event, make_item, snap_up
 from tests.factories.marketplace import make_vendor
 from vendors.live.models import LiveEvent, LiveEventStats
 from vendors.live.report import live_event_public_summary
-from vendors.live.selectors import live_item_offer
-from vendors.live.services import live_snapup
 
 EVIL_TITLE = '<script>alert("x")</script>红枣'
 
@@ -26,10 +23,7 @@ def _text(page, selector: str) -> str:
     return " ".join(page.html.select_one(selector).stripped_strings)
 
 
-def _tap(item, user, *, quantity=1):
-    return live_snapup(
-        offer=live_item_offer(item_id=item.pk), user=user, strategy=Selector().strategy(), quantity=quantity
-    )
+_tap = snap_up
 
 
 @pytest.fixture

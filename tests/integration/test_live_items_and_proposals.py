@@ -9,8 +9,7 @@ from django.utils import timezone
 from oscar.test.factories import UserFactory
 
 from shop.order.models import Order
-from shop.partner.strategy import Selector
-from tests.factories.live_sales import make_buyer, make_event, make_item
+from tests.factories.live_sales import make_buyer, make_event, make_item, snap_up
 from tests.factories.marketplace import make_product, make_vendor
 from vendors.live.models import LiveBuyer, LiveEvent, LiveItem
 from vendors.live.selectors import live_event_get, live_item_offer, seller_live_event_list
@@ -85,7 +84,7 @@ def test_an_unsold_item_is_removed_and_takes_the_stage_with_it(db):
 def test_an_item_that_sold_is_not_removed(china):
     # given
     item = make_item(make_event())
-    live_snapup(offer=live_item_offer(item_id=item.pk), user=make_buyer(china), strategy=Selector().strategy())
+    snap_up(item, make_buyer(china))
     before = _items()
     # when / then
     with pytest.raises(ItemRefused) as refused:
@@ -211,6 +210,6 @@ def test_a_shop_suspended_mid_event_leaves_the_event_page_and_cannot_be_snapped_
     assert [item.pk for item in page.public_items] == [other.pk]
     for offer in (stale_offer, live_item_offer(item_id=suspended.pk)):
         with pytest.raises(NotOnSale):
-            live_snapup(offer=offer, user=buyer, strategy=Selector().strategy())
+            live_snapup(offer=offer, user=buyer)
     assert (LiveItem.objects.get(pk=suspended.pk).sold, Order.objects.count()) == (0, 0)
-    assert live_snapup(offer=live_item_offer(item_id=other.pk), user=buyer, strategy=Selector().strategy())
+    assert snap_up(other, buyer)

@@ -6,21 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from shop.partner.strategy import Selector
-from tests.factories.live_sales import make_buyer, make_event, make_item
+from tests.factories.live_sales import make_buyer, make_event, make_item, snap_up
 from tests.factories.marketplace import make_vendor
 from vendors.fulfilment.services import order_part_cancel
 from vendors.live.models import LiveEventStats
 from vendors.live.report import cn_number, live_event_public_summary, live_event_report, live_headline
-from vendors.live.selectors import live_item_offer
-from vendors.live.services import live_snapup
 from vendors.models import OrderPart
 
-
-def _tap(item, user, *, quantity=1):
-    return live_snapup(
-        offer=live_item_offer(item_id=item.pk), user=user, strategy=Selector().strategy(), quantity=quantity
-    )
+_tap = snap_up
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""The snap-up (vendors.live.services.live_snapup): one tap, one ordinary order at the live price, within the
-event's cap, the buyer's limit and the event's window; the database's conditional updates are the final word."""
+"""The snap-up (vendors.live.services.live_snapup): one tap, one reservation within the event's cap, the buyer's
+limit and the event's window (the database's conditional updates are the final word), then one ordinary order
+at the live price written by a worker (vendors.live.placing)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -12,27 +13,21 @@ from shop.catalogue.models import Product
 from shop.order.models import Order
 from shop.partner.models import StockRecord
 from shop.partner.strategy import Selector
-from tests.factories.live_sales import make_buyer, make_event, make_item
+from tests.factories.live_sales import make_buyer, make_event, make_item, snap_up
 from vendors.fulfilment.services import order_part_cancel
-from vendors.live.models import LiveBuyer, LiveItem, LiveOrder
+from vendors.live.models import LiveBuyer, LiveItem, LiveOrder, LiveReservation
+from vendors.live.placing import live_item_counters_reconcile, live_reservations_place
 from vendors.live.selectors import live_item_offer
-from vendors.live.services import (
-    ItemRefused,
-    NoDefaultAddress,
-    NotOnSale,
-    OverLimit,
-    SoldOut,
-    live_item_counters_reconcile,
-    live_snapup,
-)
+from vendors.live.services import ItemRefused, NoDefaultAddress, NotOnSale, OverLimit, SoldOut, live_snapup
 from vendors.models import OrderPart, Vendor
 from vendors.notifications.models import Message
 
 
-def _tap(item, user, *, quantity=1, now=None):
-    return live_snapup(
-        offer=live_item_offer(item_id=item.pk), user=user, strategy=Selector().strategy(), quantity=quantity, now=now
-    )
+def _reserve(item, user, *, quantity=1, now=None):
+    return live_snapup(offer=live_item_offer(item_id=item.pk), user=user, quantity=quantity, now=now)
+
+
+_tap = snap_up
 
 
 def test_a_tap_places_an_order_at_the_live_price_with_its_shop_part_and_messages(china):
@@ -182,3 +177,71 @@ def test_a_product_its_shop_delisted_is_off_sale(china):
     with pytest.raises(NotOnSale):
         _tap(item, make_buyer(china))
     assert (LiveItem.objects.get(pk=item.pk).sold, Order.objects.count()) == (0, 0)
+
+
+def test_a_tap_answers_before_the_order_is_written_and_the_worker_writes_it(china, django_capture_on_commit_callbacks):
+    # given
+    item = make_item(make_event(), quantity=5)
+    buyer = make_buyer(china)
+    # when: the tap alone
+    reservation = _reserve(item, buyer)
+    # then: the unit is the buyer's, the order not written yet
+    assert (reservation.status, reservation.order_id, Order.objects.count()) == ("pending", None, 0)
+    assert (LiveItem.objects.get(pk=item.pk).sold, LiveBuyer.objects.get(item=item, user=buyer).units) == (1, 1)
+    # when: the tap's commit queues the worker (in-process in tests)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _reserve(item, make_buyer(china))
+    # then: both orders are written, once each
+    assert LiveReservation.objects.filter(status="placed").count() == 2
+    second.refresh_from_db()
+    assert second.order.lines.get().unit_price_incl_tax == Decimal("29.90")
+    assert LiveOrder.objects.filter(item=item).count() == 2
+    assert live_reservations_place() == 0
+
+
+def test_a_reservation_the_shops_stock_can_no_longer_serve_is_refused_and_its_unit_goes_back(china):
+    # given: two buyers won the item, then the shop's last free units went to normal orders
+    item = make_item(make_event(), stock=10, quantity=5)
+    first, second = make_buyer(china), make_buyer(china)
+    _reserve(item, first)
+    _reserve(item, second)
+    StockRecord.objects.filter(product=item.product).update(num_allocated=9)
+    # when
+    live_reservations_place()
+    # then: the first is served, the second refused with its unit back on sale
+    assert [(r.user_id, r.status, r.reason) for r in LiveReservation.objects.order_by("pk")] == [
+        (first.pk, "placed", ""),
+        (second.pk, "refused", "sold_out"),
+    ]
+    assert LiveItem.objects.get(pk=item.pk).sold == 1
+    assert LiveBuyer.objects.get(item=item, user=second).units == 0
+    assert Order.objects.count() == 1
+    assert StockRecord.objects.get(product=item.product).num_allocated == 10
+
+
+def test_a_shop_suspended_between_the_tap_and_the_order_gets_no_order(china):
+    # given
+    item = make_item(make_event())
+    buyer = make_buyer(china)
+    reservation = _reserve(item, buyer)
+    Vendor.objects.filter(pk=item.vendor_id).update(status=Vendor.Status.SUSPENDED)
+    # when
+    live_reservations_place()
+    # then
+    reservation.refresh_from_db()
+    assert (reservation.status, reservation.reason, Order.objects.count()) == ("refused", "not_on_sale", 0)
+    assert (LiveItem.objects.get(pk=item.pk).sold, LiveBuyer.objects.get(item=item, user=buyer).units) == (0, 0)
+    assert StockRecord.objects.get(product=item.product).num_allocated in (0, None)
+
+
+def test_reconciling_counts_reservations_whose_orders_are_not_written_yet(china):
+    # given
+    item = make_item(make_event(), quantity=10, limit=3)
+    buyer = make_buyer(china)
+    _tap(item, buyer)
+    _reserve(item, buyer, quantity=2)
+    # when
+    sold = live_item_counters_reconcile(item_id=item.pk)
+    # then
+    assert sold == 3
+    assert LiveBuyer.objects.get(item=item, user=buyer).units == 3

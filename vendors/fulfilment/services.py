@@ -283,3 +283,20 @@ def order_parts_create(*, order, basket) -> list[OrderPart]:
         if group.vendor is not None
     ]
     return OrderPart.objects.bulk_create(parts)
+
+
+def order_parts_create_one_shop(*, vendor: Vendor, orders: list, goods_totals: list[Decimal]) -> list[OrderPart]:
+    """The part order_parts_create writes for each of a batch of orders of one shop's goods only (snap-ups),
+    in one INSERT: the goods total given, the order's shipping as the shop's charge."""
+    return OrderPart.objects.bulk_create(
+        [
+            OrderPart(
+                order=order,
+                vendor=vendor,
+                goods_total=goods_total,
+                shipping_charge=order.shipping_incl_tax,
+                commission_rate=vendor.commission_rate,
+            )
+            for order, goods_total in zip(orders, goods_totals, strict=True)
+        ]
+    )

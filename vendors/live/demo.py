@@ -1,7 +1,8 @@
 """Demo live events for the embedded setup (``seed_demo``): one live now, one upcoming, one past with sales.
 
-Orders are real snap-ups (vendors.live.services.live_snapup) by generated buyers, placed inside the
-event's window and then dated across it, so the pages and the report show what a real event leaves.
+Orders are real snap-ups (vendors.live.services.live_snapup, then the workers' vendors.live.placing) by
+generated buyers, placed inside the event's window and then dated across it, so the pages and the report show
+what a real event leaves.
 Their outbox messages are recorded as sent: a demo must not print hundreds of e-mails.
 """
 
@@ -13,11 +14,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from oscar.apps.address.models import Country, UserAddress
-from oscar.apps.partner.strategy import Selector
 
 from shop.order.models import Order
 from shop.partner.models import StockRecord
 from vendors.live.models import LiveEvent, LiveEventMinute, LiveEventStats, LiveOrder
+from vendors.live.placing import live_reservations_place
 from vendors.live.selectors import live_item_offer
 from vendors.live.services import (
     NotOnSale,
@@ -106,8 +107,8 @@ def _items(event, count: int, rng):
 
 
 def _sales(event, items, buyers: int, rng, now) -> None:
-    strategy = Selector().strategy()
     User = get_user_model()
+    won = []
     china = Country.objects.get(iso_3166_1_a2="CN")
     inside = event.starts_at + timedelta(minutes=1)
     for n in range(buyers):
@@ -128,19 +129,24 @@ def _sales(event, items, buyers: int, rng, now) -> None:
         )
         item = rng.choice(items)
         try:
-            order = live_snapup(
-                offer=live_item_offer(item_id=item.pk),
-                user=user,
-                strategy=strategy,
-                quantity=rng.choice([1, 1, 1, 2]),
-                now=inside,
+            reservation = live_snapup(
+                offer=live_item_offer(item_id=item.pk), user=user, quantity=rng.choice([1, 1, 1, 2]), now=inside
             )
         except (SoldOut, OverLimit, NotOnSale):
             continue
         # Spread the orders over the event, most of them when the host shows the item.
-        placed = event.starts_at + (min(event.ends_at, now) - event.starts_at) * min(rng.betavariate(2, 3), 0.999)
-        Order.objects.filter(pk=order.pk).update(date_placed=placed)
-        LiveOrder.objects.filter(order=order).update(created_at=placed)
+        won.append(
+            (
+                reservation,
+                event.starts_at + (min(event.ends_at, now) - event.starts_at) * min(rng.betavariate(2, 3), 0.999),
+            )
+        )
+    while live_reservations_place():  # what the workers do after the taps
+        pass
+    for reservation, placed in won:
+        reservation.refresh_from_db()
+        Order.objects.filter(pk=reservation.order_id).update(date_placed=placed)
+        LiveOrder.objects.filter(order_id=reservation.order_id).update(created_at=placed)
 
 
 def _viewers(event, rng, now) -> None:

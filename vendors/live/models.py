@@ -1,8 +1,10 @@
 """Live-stream sales: events, the products they feature at a live price, and what each snap-up sold.
 
 The cap of an item and each buyer's limit are kept here as counters with check constraints, moved only by
-conditional UPDATEs inside the order's transaction (vendors.live.services): PostgreSQL is the final
-guarantee, whatever Redis (the admission in front of it, vendors.live.admission) says.
+conditional UPDATEs inside the tap's transaction (vendors.live.services): PostgreSQL is the final
+guarantee, whatever Redis (the admission in front of it, vendors.live.admission) says. A tap that wins
+writes a LiveReservation in that transaction; workers turn reservations into ordinary orders in batches
+(vendors.live.placing).
 """
 
 from django.conf import settings
@@ -152,6 +154,38 @@ class LiveOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.item_id} x {self.quantity}"
+
+
+class LiveReservation(models.Model):
+    """A won tap (抢到了) waiting for its order: the units are already counted in LiveItem.sold and the buyer's
+    LiveBuyer.units; a worker places the order (PLACED) or, when the database refuses it (the shop's own
+    stock ran out, the shop was suspended, the buyer's address is gone), gives the units back (REFUSED)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("snap-up", "Order being written")
+        PLACED = "placed", pgettext_lazy("snap-up", "Order placed")
+        REFUSED = "refused", pgettext_lazy("snap-up", "Refused")
+
+    class Reason(models.TextChoices):
+        SOLD_OUT = "sold_out", pgettext_lazy("snap-up refused", "The shop's stock ran out")
+        NOT_ON_SALE = "not_on_sale", pgettext_lazy("snap-up refused", "No longer on sale")
+        NO_ADDRESS = "no_address", pgettext_lazy("snap-up refused", "No default shipping address")
+
+    item = models.ForeignKey(LiveItem, on_delete=models.PROTECT, related_name="reservations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(max_length=16, choices=Reason.choices, blank=True)
+    order = models.OneToOneField("order.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["item"], condition=models.Q(status="pending"), name="live_reservation_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.user_id} x {self.quantity} ({self.status})"
 
 
 class LiveEventStats(models.Model):

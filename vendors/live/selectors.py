@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from shop.catalogue.models import Product
 from vendors.live import admission
-from vendors.live.models import LiveBuyer, LiveEvent, LiveItem, LiveOrder
+from vendors.live.models import LiveBuyer, LiveEvent, LiveItem, LiveOrder, LiveReservation
 from vendors.live.services import LiveItemOffer
 from vendors.models import Vendor
 
@@ -190,12 +190,12 @@ def live_product_offer(*, product_id: int, now=None) -> LiveProductOffer | None:
     return offer
 
 
-def live_order_for_buyer(*, user, number: str, event_id: int) -> LiveOrder:
-    """The buyer's own snap-up of this event, by order number (Http404 for anyone else's)."""
+def live_reservation_for_buyer(*, user, pk: int, event_id: int) -> LiveReservation:
+    """The buyer's own snap-up of this event, with its order once written (Http404 for anyone else's)."""
     return get_object_or_404(
-        LiveOrder.objects.select_related("order", "item__product", "item__vendor"),
+        LiveReservation.objects.select_related("order", "item__product"),
         user=user,
-        order__number=number,
+        pk=pk,
         item__event_id=event_id,
     )
 

@@ -9,38 +9,31 @@ Rules:
   while nothing of it has sold (its orders point at it).
 - A vendor's proposal (``live_proposal_*``) is the vendor's own: it changes it, and adds or removes its own
   products, only while it is a draft; the county is the vendor's. Anyone else's event or product is refused.
-- A snap-up (``live_snapup``) is one tap: admission in Redis (vendors.live.admission), then one
-  transaction that takes the units again with conditional UPDATEs (the item's cap, the buyer's limit),
-  re-checks the window, the vendor and that the product is still listed, and places an ordinary order
-  (shop.checkout.services) at the live price, cash on delivery, to the buyer's default address. Any
-  failure after admission gives the units back to Redis: a reserved unit whose order was not written is
-  never lost.
+- A snap-up (``live_snapup``) is one tap: admission in Redis (vendors.live.admission), then one short
+  transaction that takes the units again with conditional UPDATEs (the item's cap, re-checking the window,
+  the vendor and that the product is still listed; the buyer's limit) and writes a LiveReservation at the
+  live price. The buyer is answered 抢到了 at once; workers write the ordinary order (cash on delivery, to
+  the default address) moments later (vendors.live.placing). Any failure after admission gives the units
+  back to Redis: a reserved unit whose reservation was not written is never lost.
 - The live price holds only inside the event's window and only for units the snap-up took.
-- A unit whose shop part the buyer cancelled goes back on sale when beat reconciles the counters
-  (``live_item_counters_reconcile``, every 30 s while the event is live), which also recovers units a
-  crashed request reserved in Redis without writing an order.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.apps.address.models import UserAddress
 
-from shop.basket.models import Basket
 from shop.catalogue.models import Product
-from shop.checkout.services import order_place_cash_on_delivery
 from shop.core.slugs import pinyin_slugify
-from shop.partner.models import SoldOut as StockSoldOut
 from shop.partner.models import StockRecord
 from vendors.listings.sanitize import sanitize_html, sanitize_text
 from vendors.live import admission
-from vendors.live.models import LiveBuyer, LiveEvent, LiveItem, LiveOrder
-from vendors.live.pricing import LivePriceStrategy
+from vendors.live.models import LiveBuyer, LiveEvent, LiveItem, LiveOrder, LiveReservation
+from vendors.live.tasks import place_live_orders_soon
 from vendors.models import Vendor
 
 
@@ -191,7 +184,7 @@ def live_item_remove(*, item: LiveItem) -> None:
     locked = LiveItem.objects.select_for_update().filter(pk=item.pk).first()
     if locked is None:
         return
-    if locked.sold > 0 or LiveOrder.objects.filter(item=locked).exists():
+    if locked.sold > 0 or LiveOrder.objects.filter(item=locked).exists() or locked.reservations.exists():
         raise ItemRefused(_("Units of this item have been sold: it stays in the event."))
     locked.delete()
 
@@ -276,76 +269,60 @@ class LiveItemOffer:
     on_sale_status: bool  # event scheduled and shop approved
 
 
-def live_snapup(*, offer: LiveItemOffer, user, strategy, quantity: int = 1, now=None):
-    """One tap of 抢购: the order, or NotOnSale / SoldOut / OverLimit / NoDefaultAddress.
+def live_snapup(*, offer: LiveItemOffer, user, quantity: int = 1, now=None) -> LiveReservation:
+    """One tap of 抢购: the won reservation (its order is written by a worker moments later), or NotOnSale /
+    SoldOut / OverLimit / NoDefaultAddress.
 
     ``offer`` comes from vendors.live.selectors.live_item_offer (cached); the transaction checks it again.
     """
     now = now or timezone.now()
     if not (offer.on_sale_status and offer.starts_at <= now < offer.ends_at):
         raise NotOnSale
+    if not UserAddress.objects.filter(user=user, is_default_for_shipping=True).exists():
+        raise NoDefaultAddress
     taken = admission.admit(item_id=offer.item_id, user_id=user.pk, quantity=quantity, limit=offer.per_buyer_limit)
     if taken.outcome == admission.SOLD_OUT:
         raise SoldOut
     if taken.outcome == admission.OVER_LIMIT:
         raise OverLimit
     try:
-        try:
-            return _snapup_order(offer=offer, user=user, strategy=strategy, quantity=quantity, now=now)
-        except StockSoldOut as gone:  # the shop's own stock ran out before the event's quantity did
-            raise SoldOut from gone
+        return _reserve(offer=offer, user=user, quantity=quantity, now=now)
     except BaseException:
         admission.release(item_id=offer.item_id, user_id=user.pk, quantity=quantity, admission=taken)
         raise
 
 
 @transaction.atomic
-def _snapup_order(*, offer: LiveItemOffer, user, strategy, quantity: int, now):
-    address = UserAddress.objects.filter(user=user, is_default_for_shipping=True).first()
-    if address is None:
-        raise NoDefaultAddress
-    item = LiveItem.objects.select_related("event", "vendor", "product").filter(pk=offer.item_id).first()
-    if (
-        item is None
-        or not item.event.is_on_sale(now)
-        or item.vendor.status != Vendor.Status.APPROVED
-        or not item.product.is_public
-    ):
-        raise NotOnSale
-    if not LiveItem.objects.filter(pk=item.pk, sold__lte=F("quantity") - quantity).update(sold=F("sold") + quantity):
-        raise SoldOut
-    buyer, _created = LiveBuyer.objects.get_or_create(item=item, user=user)
-    if not LiveBuyer.objects.filter(pk=buyer.pk, units__lte=item.per_buyer_limit - quantity).update(
-        units=F("units") + quantity
-    ):
-        raise OverLimit
-    basket = Basket.objects.create(owner=user)
-    basket.strategy = LivePriceStrategy(
-        strategy, product_id=item.product_id, live_price=item.live_price, currency=settings.OSCAR_DEFAULT_CURRENCY
+def _reserve(*, offer: LiveItemOffer, user, quantity: int, now) -> LiveReservation:
+    """The units taken again in the database (the item's cap, the buyer's limit), the reservation written, its
+    order scheduled: three statements, whatever the crowd."""
+    on_sale = LiveItem.objects.filter(
+        pk=offer.item_id,
+        event__status=LiveEvent.Status.SCHEDULED,
+        event__starts_at__lte=now,
+        event__ends_at__gt=now,
+        vendor__status=Vendor.Status.APPROVED,
+        product__is_public=True,
     )
-    basket.add_product(item.product, quantity)
-    order = order_place_cash_on_delivery(basket=basket, user=user, user_address=address)
-    LiveOrder.objects.create(item=item, order=order, user=user, quantity=quantity, unit_price=item.live_price)
-    return order
+    if not on_sale.filter(sold__lte=F("quantity") - quantity).update(sold=F("sold") + quantity):
+        raise SoldOut if on_sale.exists() else NotOnSale
+    if not _buyer_take(item_id=offer.item_id, user_id=user.pk, quantity=quantity, limit=offer.per_buyer_limit):
+        raise OverLimit
+    reservation = LiveReservation.objects.create(
+        item_id=offer.item_id, user=user, quantity=quantity, unit_price=offer.live_price
+    )
+    transaction.on_commit(place_live_orders_soon, robust=True)
+    return reservation
 
 
-@transaction.atomic
-def live_item_counters_reconcile(*, item_id: int) -> int:
-    """Make the item's counters what its snap-ups say: units of orders whose shop part is not cancelled,
-    in total and per buyer; then rebuild Redis from them. Returns the units sold.
-
-    Gives back to the sale what buyers cancelled, and what a crashed request reserved in Redis without
-    writing an order. The item's row lock waits for every snap-up that holds it (each took the lock with
-    its conditional UPDATE) and keeps new ones out until the counts are written, so none is miscounted.
-    """
-    item = LiveItem.objects.select_for_update().get(pk=item_id)
-    kept = LiveOrder.objects.filter(item=item).kept()
-    per_buyer = dict(kept.values_list("user_id").annotate(units=Sum("quantity")))
-    sold = sum(per_buyer.values())
-    LiveItem.objects.filter(pk=item.pk).update(sold=sold)
-    for buyer in LiveBuyer.objects.filter(item=item):
-        units = per_buyer.get(buyer.user_id, 0)
-        if buyer.units != units:
-            LiveBuyer.objects.filter(pk=buyer.pk).update(units=units)
-    transaction.on_commit(lambda: admission.counters_rebuild(item_id=item_id), robust=True)
-    return sold
+def _buyer_take(*, item_id: int, user_id: int, quantity: int, limit: int) -> bool:
+    """Add ``quantity`` to the buyer's units of the item unless that passes ``limit``: one statement."""
+    table = connection.ops.quote_name(LiveBuyer._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (item_id, user_id, units) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (item_id, user_id) DO UPDATE SET units = {table}.units + excluded.units "
+            f"WHERE {table}.units + excluded.units <= %s RETURNING id",
+            [item_id, user_id, quantity, limit],
+        )
+        return cursor.fetchone() is not None

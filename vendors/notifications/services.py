@@ -39,29 +39,37 @@ VENDOR_DECISIONS = ("approved", "rejected", "suspended", "reinstated")
 
 def notify_order_placed(*, order, parts, language: str) -> None:
     """The buyer's confirmation (email and/or SMS) and to each vendor of ``parts`` a
-    "new order" message listing only its own lines. Called inside the order's transaction.
+    "new order" message listing only its own lines. Called inside the order's transaction."""
+    notify_orders_placed(placed=[(order, parts)], language=language)
 
-    Uses the order's user and shipping address and the parts' vendors as already loaded; one
+
+def notify_orders_placed(*, placed: list[tuple], language: str) -> None:
+    """notify_order_placed for many (order, parts) at once (a batch of snap-ups).
+
+    Uses the orders' users and shipping addresses and the parts' vendors as already loaded; one
     query for the vendors' users' e-mail addresses, one INSERT for every message.
     """
     language = (language or settings.LANGUAGE_CODE).lower()
-    messages = _buyer_messages(Kind.ORDER_PLACED, order, key=order.pk, language=language)
     vendor_language = settings.LANGUAGE_CODE
-    recipients = _vendor_recipients([part.vendor for part in parts])
-    for part in parts:
-        for channel, recipient in recipients[part.vendor.pk]:
-            messages.append(
-                _message(
-                    Kind.VENDOR_NEW_ORDER,
-                    channel,
-                    recipient,
-                    vendor_language,
-                    key=part.pk,
-                    order=order,
-                    part=part,
-                    vendor=part.vendor,
+    vendors = {part.vendor.pk: part.vendor for _order, parts in placed for part in parts}
+    recipients = _vendor_recipients(list(vendors.values()))
+    messages = []
+    for order, parts in placed:
+        messages += _buyer_messages(Kind.ORDER_PLACED, order, key=order.pk, language=language)
+        for part in parts:
+            for channel, recipient in recipients[part.vendor.pk]:
+                messages.append(
+                    _message(
+                        Kind.VENDOR_NEW_ORDER,
+                        channel,
+                        recipient,
+                        vendor_language,
+                        key=part.pk,
+                        order=order,
+                        part=part,
+                        vendor=part.vendor,
+                    )
                 )
-            )
     _write(messages)
 
 

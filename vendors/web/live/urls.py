@@ -10,5 +10,5 @@ urlpatterns = [
     path("<slug:slug>/", EventView.as_view(), name="event"),
     path("<slug:slug>/status.json", EventStatusView.as_view(), name="status"),
     path("<slug:slug>/items/<int:item_id>/snap/", SnapupView.as_view(), name="snap"),
-    path("<slug:slug>/orders/<str:number>/", WonView.as_view(), name="won"),
+    path("<slug:slug>/snapped/<int:pk>/", WonView.as_view(), name="won"),
 ]

@@ -2,7 +2,8 @@
 every open event page polls, the snap-up itself and its result.
 
 Thin views: who and what is shown is vendors.live.selectors' (scheduled events only, items of approved
-shops), the sale is vendors.live.services.live_snapup's. Here only:
+shops), the sale is vendors.live.services.live_snapup's (a won tap is answered at once; its order is
+written by a worker moments later, which the result page waits for). Here only:
 - the status (``status.json``) is the same for every viewer: no session, no user, nothing per visitor, served
   from the cache (public, a second), so a crowd polling every 3 s costs no database query;
 - every refusal of a snap-up is a message on the event page (or the sign-in / address page that lets the
@@ -22,10 +23,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View, generic
-from oscar.apps.order.exceptions import UnableToPlaceOrder
 
 from shop.core.after_address import after_address_remember
-from shop.partner.models import SoldOut as StockSoldOut
 from vendors.live.counters import live_view_record, live_visitor_key
 from vendors.live.models import LiveEvent, LiveItem
 from vendors.live.report import live_event_public_summary
@@ -37,7 +36,7 @@ from vendors.live.selectors import (
     live_event_lists,
     live_event_status,
     live_item_offer,
-    live_order_for_buyer,
+    live_reservation_for_buyer,
 )
 from vendors.live.services import NoDefaultAddress, NotOnSale, OverLimit, SoldOut, live_snapup
 from vendors.web.live.streams import stream_platform
@@ -149,7 +148,7 @@ class SnapupView(View):
             messages.info(request, _("Please sign in to snap up: each buyer may only take a limited number."))
             return redirect_to_login(event_url, login_url=reverse("customer:login"))
         try:
-            order = live_snapup(offer=offer, user=request.user, strategy=request.strategy)
+            reservation = live_snapup(offer=offer, user=request.user)
         except NoDefaultAddress:
             after_address_remember(request, event_url)
             messages.info(
@@ -157,7 +156,7 @@ class SnapupView(View):
                 _("Please add your shipping address first: a snapped-up order is sent to your default address."),
             )
             return redirect("customer:address-create")
-        except (SoldOut, StockSoldOut):
+        except SoldOut:
             messages.error(request, _("Sold out! Every unit of this item has been snapped up."))
         except OverLimit:
             limit = offer.per_buyer_limit
@@ -173,19 +172,19 @@ class SnapupView(View):
                 messages.warning(request, _("The sale has not started yet: it opens at %(time)s.") % {"time": starts})
             else:
                 messages.warning(request, _("The sale has ended (or this item is no longer on sale)."))
-        except UnableToPlaceOrder:
-            messages.error(request, _("Sorry, the order could not be placed. Please try again in a moment."))
         else:
-            return redirect("live:won", slug=slug, number=order.number)
+            return redirect("live:won", slug=slug, pk=reservation.pk)
         return redirect(event_url)
 
 
 class WonView(LoginRequiredMixin, generic.TemplateView):
-    """抢到了！: the buyer's own snap-up of this event (404 for anyone else's)."""
+    """抢到了！: the buyer's own snap-up of this event (404 for anyone else's). While a worker writes its order
+    (a moment) the page refreshes itself every 2 s, with or without JavaScript; then it shows the order
+    number, or why the shop could not send it after all."""
 
     template_name = "vendors/live/won.html"
 
     def get_context_data(self, **kwargs):
         event = live_event_get(slug=self.kwargs["slug"])
-        live_order = live_order_for_buyer(user=self.request.user, number=self.kwargs["number"], event_id=event.pk)
-        return {**super().get_context_data(**kwargs), "event": event, "live_order": live_order}
+        reservation = live_reservation_for_buyer(user=self.request.user, pk=self.kwargs["pk"], event_id=event.pk)
+        return {**super().get_context_data(**kwargs), "event": event, "reservation": reservation}
