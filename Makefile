@@ -24,12 +24,12 @@ run: $(VENV)/.installed messages ## start the site on http://$(HOST)/ with demo 
 	$(PY) manage.py seed_demo
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "REDIS_URL is set: starting a Celery worker"; \
-		$(VENV)/bin/celery -A config worker --beat --schedule var/celerybeat-schedule --concurrency 2 --loglevel INFO & \
+		$(VENV)/bin/celery -A config worker -Q celery,live-orders --beat --schedule var/celerybeat-schedule --concurrency 2 --loglevel INFO & \
 	fi; \
 	$(PY) manage.py runserver $(HOST)
 
 worker: $(VENV)/.installed ## run a Celery worker with beat (needs REDIS_URL)
-	$(VENV)/bin/celery -A config worker --beat --schedule var/celerybeat-schedule --concurrency 2 --loglevel INFO
+	$(VENV)/bin/celery -A config worker -Q celery,live-orders --beat --schedule var/celerybeat-schedule --concurrency 2 --loglevel INFO
 
 # Tests run in parallel (pytest-xdist, one process per core; each module's tests stay on one worker,
 # so a module's browser starts once). Local runs keep the test databases between runs; CI (CI=true)

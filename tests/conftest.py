@@ -115,6 +115,7 @@ def clear_cache() -> None:
     from django.core.cache import cache, caches
 
     caches["thumbnails"].clear()
+    caches["live-status"].clear()
 
     if settings.REDIS_URL:
         client = cache._cache.get_client(write=True)

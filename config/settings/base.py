@@ -365,3 +365,11 @@ CELERY_BEAT_SCHEDULE = {
 # cache's REDIS_URL); without it the database alone decides who gets a unit.
 LIVE_REDIS_URL = env("LIVE_REDIS_URL", default=REDIS_URL)
 LIVE_KEY_PREFIX = env("LIVE_KEY_PREFIX", default="vm-live")
+# Won snap-ups' orders are written from a queue of their own (vendors.live.tasks), so a crowd's thousands of
+# notifications never hold them up: `make worker` consumes both queues; a busy deployment gives this one a worker
+# of its own (`celery -A config worker -Q live-orders`).
+LIVE_ORDERS_QUEUE = "live-orders"
+CELERY_TASK_ROUTES = {"vendors.live.tasks.place_live_orders_task": {"queue": LIVE_ORDERS_QUEUE}}
+# What every open event page polls is answered from each process's memory for up to a second, then from the
+# shared cache (vendors.live.selectors.live_event_status_json): a crowd's polls cost no round trip at all.
+CACHES["live-status"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "live-status"}

@@ -30,6 +30,8 @@ if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = f"vm-test-{TEST_WORKER_ID}"
     CELERY_TASK_DEFAULT_QUEUE = f"vm-test-{TEST_WORKER_ID}"
     LIVE_KEY_PREFIX = f"vm-test-live-{TEST_WORKER_ID}"
+    # A test's one worker takes every task, live orders included.
+    CELERY_TASK_ROUTES = {}
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py), or a site process a
 # test starts publishes them to its broker (VM_TEST_CELERY_EAGER=0, tests/faults/live.py).
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("VM_TEST_CELERY_EAGER", "1") == "1"

@@ -38,3 +38,5 @@ CELERY_TASK_DEFAULT_QUEUE = f"vm-bench-{BENCH_RUN_ID}"
 CELERY_BEAT_SCHEDULE = {}
 ROOT_URLCONF = "tests.bench.urls"
 LIVE_KEY_PREFIX = f"vm-bench-live-{BENCH_RUN_ID}"
+LIVE_ORDERS_QUEUE = f"vm-bench-live-orders-{BENCH_RUN_ID}"
+CELERY_TASK_ROUTES = {"vendors.live.tasks.place_live_orders_task": {"queue": LIVE_ORDERS_QUEUE}}

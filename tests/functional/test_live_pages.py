@@ -4,6 +4,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -238,11 +239,27 @@ def test_the_status_is_public_cached_and_costs_no_query_when_warm(
         warm = django_app.get(url)
     # then
     assert first.json == warm.json
+    assert warm.content_type == "application/json"
     assert warm.json["phase"] == "live"
     assert warm.json["on_stage"] == live_item.pk
     assert warm.json["items"] == {str(live_item.pk): 100}
     assert warm.headers["Cache-Control"] == "public, max-age=1"
     assert "Set-Cookie" not in warm.headers
+
+
+def test_a_warm_status_is_answered_from_the_process_memory_without_asking_the_shared_cache(
+    django_app, live_item, monkeypatch
+):
+    # given: a poll has filled both caches; the shared one then loses it (and would answer nothing now)
+    monkeypatch.setattr(selectors, "STATUS_SECONDS", 30)
+    url = f"/live/{live_item.event.slug}/status.json"
+    first = django_app.get(url).json
+    cache.delete(f"live:status-json:{live_item.event.slug}")
+    monkeypatch.setattr(selectors.cache, "get", lambda *args, **kwargs: pytest.fail("asked the shared cache"))
+    # when
+    warm = django_app.get(url).json
+    # then
+    assert warm == first
 
 
 def test_the_status_shows_what_is_left_after_a_sale(django_app, live_item, china):

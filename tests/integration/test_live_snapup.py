@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from oscar.test.factories import UserFactory
 
@@ -19,6 +20,7 @@ from vendors.live.models import LiveBuyer, LiveItem, LiveOrder, LiveReservation
 from vendors.live.placing import live_item_counters_reconcile, live_reservations_place
 from vendors.live.selectors import live_item_offer
 from vendors.live.services import ItemRefused, NoDefaultAddress, NotOnSale, OverLimit, SoldOut, live_snapup
+from vendors.live.tasks import PLACING_SCHEDULED, place_live_orders_task
 from vendors.models import OrderPart, Vendor
 from vendors.notifications.models import Message
 
@@ -245,3 +247,23 @@ def test_reconciling_counts_reservations_whose_orders_are_not_written_yet(china)
     # then
     assert sold == 3
     assert LiveBuyer.objects.get(item=item, user=buyer).units == 3
+
+
+def test_a_burst_of_won_taps_queues_one_writer_and_a_tap_after_its_last_look_queues_another(
+    china, django_capture_on_commit_callbacks
+):
+    # given: a writer is already queued (the flag a tap set) when two more taps commit
+    item = make_item(make_event(), quantity=5)
+    cache.add(PLACING_SCHEDULED, 1, timeout=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        _reserve(item, make_buyer(china))
+        _reserve(item, make_buyer(china))
+    # then: they queued nothing more; the queued writer writes both (and clears the flag before it looks)
+    assert LiveReservation.objects.filter(status="pending").count() == 2
+    assert place_live_orders_task.apply().get() == 2
+    assert cache.get(PLACING_SCHEDULED) is None
+    # when: a tap after the writer's last look
+    with django_capture_on_commit_callbacks(execute=True):
+        _reserve(item, make_buyer(china))
+    # then: it queued (here: ran) a writer of its own
+    assert LiveReservation.objects.filter(status="placed").count() == 3

@@ -17,10 +17,11 @@ Rules:
   and in them only its own items; anyone else's event or item is a 404.
 """
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -71,6 +72,21 @@ def live_event_status(*, event_id: int, now=None) -> dict:
         status = _event_status(event_id, now or timezone.now())
         cache.set(key, status, STATUS_SECONDS)
     return status
+
+
+def live_event_status_json(*, slug: str) -> bytes:
+    """live_event_status of the event with this slug as JSON, what the event pages poll: from this process's
+    memory (a second), else the shared cache (a second), else the database and Redis. Http404 for no event."""
+    key = f"live:status-json:{slug}"
+    local = caches["live-status"]
+    body = local.get(key)
+    if body is None:
+        body = cache.get(key)
+        if body is None:
+            body = json.dumps(live_event_status(event_id=live_event_id(slug=slug))).encode()
+            cache.set(key, body, STATUS_SECONDS)
+        local.set(key, body, STATUS_SECONDS)
+    return body
 
 
 def _event_status(event_id: int, now) -> dict:
