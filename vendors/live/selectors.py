@@ -120,6 +120,7 @@ def live_item_offer(*, item_id: int) -> LiveItemOffer | None:
         offer = LiveItemOffer(
             item_id=item.pk,
             event_id=item.event_id,
+            event_slug=item.event.slug,
             product_id=item.product_id,
             live_price=item.live_price,
             per_buyer_limit=item.per_buyer_limit,

@@ -18,11 +18,11 @@ Rules:
 - The live price holds only inside the event's window and only for units the snap-up took.
 """
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.apps.address.models import UserAddress
@@ -261,6 +261,7 @@ class LiveItemOffer:
 
     item_id: int
     event_id: int
+    event_slug: str
     product_id: int
     live_price: Decimal
     per_buyer_limit: int
@@ -278,8 +279,6 @@ def live_snapup(*, offer: LiveItemOffer, user, quantity: int = 1, now=None) -> L
     now = now or timezone.now()
     if not (offer.on_sale_status and offer.starts_at <= now < offer.ends_at):
         raise NotOnSale
-    if not UserAddress.objects.filter(user=user, is_default_for_shipping=True).exists():
-        raise NoDefaultAddress
     taken = admission.admit(item_id=offer.item_id, user_id=user.pk, quantity=quantity, limit=offer.per_buyer_limit)
     if taken.outcome == admission.SOLD_OUT:
         raise SoldOut
@@ -292,10 +291,82 @@ def live_snapup(*, offer: LiveItemOffer, user, quantity: int = 1, now=None) -> L
         raise
 
 
+# The tap's three statements, written out: they run for every winner of a crowd, and the ORM's compiling of
+# the same conditions cost more than the database's executing them. Plain SQL that PostgreSQL and SQLite share.
+_TAKE_UNITS = """
+UPDATE {item} SET sold = sold + %(quantity)s
+WHERE id = %(item_id)s AND sold + %(quantity)s <= quantity
+  AND EXISTS (SELECT 1 FROM {event} WHERE id = {item}.event_id AND status = %(scheduled)s
+              AND starts_at <= %(now)s AND ends_at > %(now)s)
+  AND EXISTS (SELECT 1 FROM {vendor} WHERE id = {item}.vendor_id AND status = %(approved)s)
+  AND EXISTS (SELECT 1 FROM {product} WHERE id = {item}.product_id AND is_public)
+  AND EXISTS (SELECT 1 FROM {address} WHERE user_id = %(user_id)s AND is_default_for_shipping)
+"""
+_TAKE_BUYER_UNITS = """
+INSERT INTO {buyer} (item_id, user_id, units) VALUES (%(item_id)s, %(user_id)s, %(quantity)s)
+ON CONFLICT (item_id, user_id) DO UPDATE SET units = {buyer}.units + excluded.units
+WHERE {buyer}.units + excluded.units <= %(limit)s
+RETURNING id
+"""
+_RESERVE = """
+INSERT INTO {reservation} (item_id, user_id, quantity, unit_price, status, reason, created_at)
+VALUES (%(item_id)s, %(user_id)s, %(quantity)s, %(price)s, %(pending)s, '', %(now)s)
+RETURNING id
+"""
+
+
+@functools.cache
+def _tap_sql() -> tuple[str, str, str]:
+    tables = {
+        name: connection.ops.quote_name(model._meta.db_table)
+        for name, model in (
+            ("item", LiveItem),
+            ("event", LiveEvent),
+            ("vendor", Vendor),
+            ("product", Product),
+            ("address", UserAddress),
+            ("buyer", LiveBuyer),
+            ("reservation", LiveReservation),
+        )
+    }
+    return tuple(sql.format(**tables) for sql in (_TAKE_UNITS, _TAKE_BUYER_UNITS, _RESERVE))
+
+
 @transaction.atomic
 def _reserve(*, offer: LiveItemOffer, user, quantity: int, now) -> LiveReservation:
-    """The units taken again in the database (the item's cap, the buyer's limit), the reservation written, its
-    order scheduled: three statements, whatever the crowd."""
+    """The units taken again in the database (the item's cap, re-checking the window, the shop, the listing and
+    the buyer's address; then the buyer's limit), the reservation written, its order queued: three statements."""
+    take_units, take_buyer_units, reserve = _tap_sql()
+    params = {
+        "item_id": offer.item_id,
+        "user_id": user.pk,
+        "quantity": quantity,
+        "limit": offer.per_buyer_limit,
+        "price": offer.live_price,
+        "now": now,
+        "scheduled": LiveEvent.Status.SCHEDULED,
+        "approved": Vendor.Status.APPROVED,
+        "pending": LiveReservation.Status.PENDING,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(take_units, params)
+        if cursor.rowcount != 1:
+            raise _why_not(offer=offer, user=user, now=now)
+        cursor.execute(take_buyer_units, params)
+        if cursor.fetchone() is None:
+            raise OverLimit
+        cursor.execute(reserve, params)
+        (pk,) = cursor.fetchone()
+    transaction.on_commit(place_live_orders_soon, robust=True)
+    return LiveReservation(
+        pk=pk, item_id=offer.item_id, user=user, quantity=quantity, unit_price=offer.live_price, created_at=now
+    )
+
+
+def _why_not(*, offer: LiveItemOffer, user, now) -> Exception:
+    """Why the units could not be taken (the rare path: Redis turns most losers away before the database)."""
+    if not UserAddress.objects.filter(user=user, is_default_for_shipping=True).exists():
+        return NoDefaultAddress()
     on_sale = LiveItem.objects.filter(
         pk=offer.item_id,
         event__status=LiveEvent.Status.SCHEDULED,
@@ -304,25 +375,4 @@ def _reserve(*, offer: LiveItemOffer, user, quantity: int, now) -> LiveReservati
         vendor__status=Vendor.Status.APPROVED,
         product__is_public=True,
     )
-    if not on_sale.filter(sold__lte=F("quantity") - quantity).update(sold=F("sold") + quantity):
-        raise SoldOut if on_sale.exists() else NotOnSale
-    if not _buyer_take(item_id=offer.item_id, user_id=user.pk, quantity=quantity, limit=offer.per_buyer_limit):
-        raise OverLimit
-    reservation = LiveReservation.objects.create(
-        item_id=offer.item_id, user=user, quantity=quantity, unit_price=offer.live_price
-    )
-    transaction.on_commit(place_live_orders_soon, robust=True)
-    return reservation
-
-
-def _buyer_take(*, item_id: int, user_id: int, quantity: int, limit: int) -> bool:
-    """Add ``quantity`` to the buyer's units of the item unless that passes ``limit``: one statement."""
-    table = connection.ops.quote_name(LiveBuyer._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (item_id, user_id, units) VALUES (%s, %s, %s) "
-            f"ON CONFLICT (item_id, user_id) DO UPDATE SET units = {table}.units + excluded.units "
-            f"WHERE {table}.units + excluded.units <= %s RETURNING id",
-            [item_id, user_id, quantity, limit],
-        )
-        return cursor.fetchone() is not None
+    return SoldOut() if on_sale.exists() else NotOnSale()

@@ -32,7 +32,6 @@ from vendors.live.selectors import (
     live_buyer_units,
     live_event_figures,
     live_event_get,
-    live_event_id,
     live_event_lists,
     live_event_status,
     live_event_status_json,
@@ -140,9 +139,8 @@ class SnapupView(View):
     http_method_names = ["post"]
 
     def post(self, request, slug, item_id):
-        event_id = live_event_id(slug=slug)
         offer = live_item_offer(item_id=item_id)
-        if offer is None or offer.event_id != event_id:
+        if offer is None or offer.event_slug != slug:
             raise Http404
         event_url = reverse("live:event", kwargs={"slug": slug})
         if not request.user.is_authenticated:
