@@ -12,7 +12,8 @@ Needs PostgreSQL and Redis: DATABASE_URL (default postgres://postgres@127.0.0.1:
 and REDIS_URL (default redis://127.0.0.1:6379/0). The bench creates its own database (the URL's
 name, with "_bench" appended unless it already ends so, so a developer's database is never
 touched) and drops it at the end (BENCH_KEEP_DB=1 keeps it). BENCH_ORDERS sets the number of
-orders of the throughput run (default 100, six messages each).
+orders of the throughput run (default 100, six messages each); BENCH_ONLY="live" runs only the live sales
+("figures" only the checkout and notifications).
 """
 
 import os
@@ -89,10 +90,14 @@ def main() -> None:
         from oscar.apps.address.models import Country
 
         from tests.bench import figures, live
+        from tests.factories import ChinaFactory
 
         started = time.monotonic()
-        rows = figures.run(orders=orders)
-        rows += live.run(china=Country.objects.get(iso_3166_1_a2="CN"))
+        parts = os.environ.get("BENCH_ONLY", "figures live").split()
+        figures.migrate()
+        rows = figures.run(orders=orders) if "figures" in parts else []
+        if "live" in parts:
+            rows += live.run(china=Country.objects.filter(iso_3166_1_a2="CN").first() or ChinaFactory())
         print()
         print(figures.table(rows))
         print(f"\n({time.monotonic() - started:.0f} s)")

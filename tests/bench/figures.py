@@ -35,9 +35,12 @@ class Row:
     vanilla: str = ""
 
 
-def run(*, orders: int) -> list[Row]:
+def migrate() -> None:
     print("migrating the bench database ...", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
+
+
+def run(*, orders: int) -> list[Row]:
     products, china = _seed()
     rows = []
 

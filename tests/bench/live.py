@@ -121,9 +121,9 @@ def run(*, china) -> list[Row]:
         server_errors = [line for line in server.log().splitlines() if "Traceback" in line or "[ERROR]" in line]
         rows.append(Row("Server errors logged during the live runs", str(len(server_errors))))
     finally:
-        server.stop()
         writer.terminate()
         writer.wait(timeout=30)
+        server.stop()
     return rows
 
 
@@ -132,7 +132,8 @@ def _wait_for_orders(item, *, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while LiveReservation.objects.filter(item=item, status=LiveReservation.Status.PENDING).exists():
         if time.monotonic() > deadline:
-            raise RuntimeError("the live-orders worker did not write the won taps' orders in time")
+            log = (settings.BENCH_TMP / "live-orders-worker.log").read_text()[-3000:]
+            raise RuntimeError(f"the live-orders worker did not write the won taps' orders in time:\n{log}")
         time.sleep(0.2)
 
 
@@ -224,7 +225,11 @@ class _Gunicorn:
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # requests wrk left queued: nobody waits for their answers now
+            self.process.kill()
+            self.process.wait(timeout=10)
 
 
 def _stop_notification_worker() -> None:

@@ -29,7 +29,7 @@ from vendors.notifications.services import (
     notify_order_placed,
     notify_parcel_shipped,
 )
-from vendors.notifications.tasks import resend_pending_task, send_message_task
+from vendors.notifications.tasks import resend_pending_task, send_message_task, send_messages_task
 from vendors.onboarding.services import vendor_reject
 
 BUYER_EMAIL = "buyer-secret@example.com"
@@ -475,3 +475,44 @@ def test_two_concurrent_sends_of_one_message_send_one_email(
     assert [m.to for m in mail.outbox] == [[BUYER_EMAIL]]
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("sent", 1)
+
+
+def test_a_large_batch_of_messages_is_enqueued_in_tasks_of_fifty_and_each_is_sent_once(
+    customer, two_vendors, china, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: 30 orders' messages written at once (six each: the buyer's and two shops'), as a live sale's writer
+    # writes them
+    with django_capture_on_commit_callbacks(execute=False):
+        for _n in range(30):
+            _place(customer, two_vendors, china)
+    pks = sorted(Message.objects.values_list("pk", flat=True))
+    batches, singles = [], []
+    monkeypatch.setattr(send_messages_task, "delay", batches.append)
+    monkeypatch.setattr(send_message_task, "delay", singles.append)
+    # when
+    _enqueue(pks)
+    # then: tasks of at most 50, none of one
+    assert len(pks) == 180
+    assert [len(batch) for batch in batches] == [50, 50, 50, 30]
+    assert sorted(pk for batch in batches for pk in batch) == pks and singles == []
+    # when: a batch task runs, twice (a redelivery)
+    send_messages_task.apply(args=[batches[0]])
+    send_messages_task.apply(args=[batches[0]])
+    # then: its 50 messages were sent, once each
+    assert Message.objects.filter(pk__in=batches[0], status="sent", attempts=1).count() == 50
+    assert Message.objects.filter(status="sent").count() == 50
+
+
+def test_an_orders_few_messages_get_a_task_each(
+    customer, two_vendors, china, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given
+    with django_capture_on_commit_callbacks(execute=False):
+        _place(customer, two_vendors, china)
+    pks = sorted(Message.objects.values_list("pk", flat=True))
+    singles = []
+    monkeypatch.setattr(send_message_task, "delay", singles.append)
+    # when
+    _enqueue(pks)
+    # then
+    assert sorted(singles) == pks

@@ -25,7 +25,7 @@ from collections import defaultdict
 from itertools import groupby
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import translation
 from oscar.apps.address.models import UserAddress
 
@@ -133,11 +133,15 @@ def live_item_counters_reconcile(*, item_id: int) -> int:
     its conditional UPDATE) and keeps new ones out until the counts are written, so none is miscounted.
     """
     item = LiveItem.objects.select_for_update().get(pk=item_id)
-    per_buyer: dict[int, int] = defaultdict(int)
+    # One statement, so one snapshot: a batch of orders committed between two queries would move its units
+    # from pending reservations to orders unseen by both.
     pending = LiveReservation.objects.filter(item=item, status=LiveReservation.Status.PENDING)
-    for rows in (LiveOrder.objects.filter(item=item).kept(), pending):
-        for user_id, units in rows.values_list("user_id").annotate(units=Sum("quantity")).order_by():
-            per_buyer[user_id] += units
+    kept = LiveOrder.objects.filter(item=item).kept()
+    per_buyer: dict[int, int] = defaultdict(int)
+    for user_id, units in pending.order_by().values_list("user_id", "quantity").union(
+        kept.order_by().values_list("user_id", "quantity"), all=True
+    ):
+        per_buyer[user_id] += units
     sold = sum(per_buyer.values())
     LiveItem.objects.filter(pk=item.pk).update(sold=sold)
     for buyer in LiveBuyer.objects.filter(item=item):

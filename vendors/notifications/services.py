@@ -25,7 +25,7 @@ from django.utils import timezone
 from shop.core.celery_utils import enqueue_on_commit
 from shop.core.phone import normalise_mainland_mobile
 from vendors.notifications.models import Message
-from vendors.notifications.tasks import send_message_task
+from vendors.notifications.tasks import send_message_task, send_messages_task
 
 logger = logging.getLogger(__name__)
 Kind = Message.Kind
@@ -232,16 +232,27 @@ def _write(messages: list[Message]) -> None:
     transaction.on_commit(partial(_enqueue, [message.pk for message in messages]), robust=True)
 
 
+# An order's few messages get a task each (each its own retries, spread over the workers); a batch of
+# thousands (a live sale's orders, written hundreds at a time) goes in tasks of this many, or publishing
+# them would cost its writer more than writing the orders.
+ONE_TASK_EACH_UP_TO = 10
+MESSAGES_PER_TASK = 50
+
+
 def _enqueue(message_pks: list[int]) -> None:
-    """Enqueue each message; at the first failure (broker down) stop: the request has paid for
+    """Enqueue the messages; at the first failure (broker down) stop: the request has paid for
     one timeout, and the rows stay pending for the sweep."""
-    for done, pk in enumerate(message_pks):
+    if len(message_pks) <= ONE_TASK_EACH_UP_TO:
+        tasks = [(send_message_task, pk, [pk]) for pk in message_pks]
+    else:
+        chunks = [message_pks[n : n + MESSAGES_PER_TASK] for n in range(0, len(message_pks), MESSAGES_PER_TASK)]
+        tasks = [(send_messages_task, chunk, chunk) for chunk in chunks]
+    for done, (task, argument, _pks) in enumerate(tasks):
         try:
-            send_message_task.delay(pk)
+            task.delay(argument)
         except Exception:  # kombu's OperationalError, a socket timeout ...
-            logger.warning(
-                "could not enqueue messages %s: left pending for the sweep", message_pks[done:], exc_info=True
-            )
+            left = [pk for _task, _argument, pks in tasks[done:] for pk in pks]
+            logger.warning("could not enqueue messages %s: left pending for the sweep", left, exc_info=True)
             return
 
 

@@ -19,6 +19,17 @@ def send_message_task(self, message_pk: int) -> None:
 
 
 @shared_task(acks_late=True)
+def send_messages_task(message_pks: list[int]) -> None:
+    """Send a batch of outbox messages written together (a live sale's orders), one after the other; one that
+    must be tried again gets a send_message_task of its own after the backoff. Run twice (a redelivery), the
+    claim skips what was sent."""
+    for message_pk in message_pks:
+        retry_in = message_send(message_pk=message_pk)
+        if retry_in is not None:
+            send_message_task.apply_async((message_pk,), countdown=retry_in)
+
+
+@shared_task(acks_late=True)
 def resend_pending_task() -> int:
     """Beat, every minute: enqueue again what is overdue (its task was lost with the broker or a worker)."""
     pks = messages_due()
