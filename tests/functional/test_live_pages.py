@@ -328,7 +328,7 @@ def test_a_won_snap_up_shows_the_order_and_links_to_it(django_app, live_item, ch
     won = django_app.get(waiting.request.path, user=buyer)
     # then
     assert texts(waiting, ".live-won-title") == ["抢到了！"]
-    assert texts(waiting, "#live_won_pending") == ["已为您抢到！订单生成中，请稍候…"]
+    assert texts(waiting, "#live_won_pending") == ["商品已为您保留，订单生成中，请稍候…"]
     assert waiting.html.select_one('meta[http-equiv="refresh"]')["content"] == "2"
     order = Order.objects.get(user=buyer)
     assert won.html.select_one('meta[http-equiv="refresh"]') is None
