@@ -138,8 +138,10 @@ def live_item_counters_reconcile(*, item_id: int) -> int:
     pending = LiveReservation.objects.filter(item=item, status=LiveReservation.Status.PENDING)
     kept = LiveOrder.objects.filter(item=item).kept()
     per_buyer: dict[int, int] = defaultdict(int)
-    for user_id, units in pending.order_by().values_list("user_id", "quantity").union(
-        kept.order_by().values_list("user_id", "quantity"), all=True
+    for user_id, units in (
+        pending.order_by()
+        .values_list("user_id", "quantity")
+        .union(kept.order_by().values_list("user_id", "quantity"), all=True)
     ):
         per_buyer[user_id] += units
     sold = sum(per_buyer.values())
