@@ -536,6 +536,21 @@ def test_a_profile_with_a_bad_mobile_number_is_refused(django_app, vendor_a):
     assert (vendor.contact_phone, vendor.village) == ("+8613800000001", "王家庄村")
 
 
+def test_a_profile_with_non_ascii_digits_is_refused(django_app, vendor_a):
+    # given
+    vendor, user = vendor_a
+    form = django_app.get("/seller/profile/", user=user).forms["profile-form"]
+    form["contact_phone"] = "+8613٨٠٠١٣٨٠٠٠"
+    # when
+    response = form.submit()
+    # then
+    assert [e.text for e in response.html.select(".invalid-feedback")] == [
+        "请输入有效的中国大陆手机号码（以1开头的11位数字）。"
+    ]
+    vendor.refresh_from_db()
+    assert vendor.contact_phone == "+8613800000001"
+
+
 # Query budgets -------------------------------------------------------------------------------------
 
 # Of which Oscar's layout (session, user, permissions, basket, notifications; the category menu is cached) costs 7;

@@ -146,6 +146,23 @@ def test_the_application_form_refuses_bad_input_and_saves_nothing(django_app, fa
     assert Vendor.objects.count() == 0
 
 
+@pytest.mark.parametrize("typed", ["+8613٨٠٠١٣٨٠٠٠", "१३८००१३८०००"])
+def test_the_application_form_refuses_digits_other_than_ascii(django_app, farmer, categories, typed):
+    # when
+    page = _apply(django_app, farmer, values={**APPLICATION, "contact_phone": typed})
+    # then
+    assert page.status_code == 200
+    assert _field_errors(page) == {"手机号码": "请输入有效的中国大陆手机号码（以1开头的11位数字）。"}
+    assert Vendor.objects.count() == 0
+
+
+def test_the_application_form_folds_a_full_width_number_to_ascii(django_app, farmer, categories):
+    # when
+    _apply(django_app, farmer, values={**APPLICATION, "contact_phone": "＋８６ １３８１２３４５６７８"})
+    # then
+    assert Vendor.objects.get(applicant=farmer).contact_phone == "+8613812345678"
+
+
 def test_a_licence_that_is_not_an_image_is_refused(django_app, farmer, categories):
     # given
     form = django_app.get("/vendors/apply/", user=farmer).forms["vendor_apply_form"]
