@@ -1,4 +1,7 @@
-"""Checkout views: overrides Oscar's shipping-address and payment steps.
+"""Checkout views: overrides Oscar's gateway, shipping-address and payment steps.
+
+- IndexView (the gateway): its sign-in form gets the request, which authenticate() needs for the
+  failed-sign-in throttle (django-axes).
 
 - ShippingAddressView: with one shipping method (shop/shipping: each vendor's
   parcel at its own charge) there is nothing to choose; the method is set here
@@ -46,6 +49,11 @@ from shop.shipping.methods import PerVendorShipping
 logger = logging.getLogger("oscar.checkout")
 
 ALREADY_SUBMITTED = _("This order has already been submitted. Please do not submit it twice.")
+
+
+class IndexView(oscar_views.IndexView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class ShippingAddressView(oscar_views.ShippingAddressView):

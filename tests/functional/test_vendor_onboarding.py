@@ -96,14 +96,6 @@ def _events(vendor) -> list[tuple[str, str | None, str]]:
     ]
 
 
-def test_the_apply_page_asks_anonymous_visitors_to_sign_in(django_app):
-    # when
-    page = django_app.get("/vendors/apply/")
-    # then
-    assert page.status_code == 302
-    assert page.location == "/accounts/login/?next=/vendors/apply/"
-
-
 def test_a_new_application_is_pending_and_shows_its_status(django_app, farmer, categories):
     # when
     page = _apply(django_app, farmer, category_indexes=(0, 2)).follow()
