@@ -334,7 +334,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 # Marketplace
 VENDOR_DEFAULT_COMMISSION_RATE = env("VENDOR_DEFAULT_COMMISSION_RATE", default="0.05")

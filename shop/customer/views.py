@@ -1,6 +1,6 @@
 """Overrides Oscar's address book pages (add, edit an address) to use our Chinese address form, Oscar's
-login page (password sign-in only) and registration (by mobile number), adds signing in and resetting a
-password with an SMS code (below), and:
+order list (what is still owed), login page (password sign-in only) and registration (by mobile number),
+adds signing in and resetting a password with an SMS code (below), and:
 
 - a new address is the default shipping address when the buyer has none: a live snap-up (vendors.live)
   ships its one-tap order there, and Oscar never sets a default by itself (not even at checkout);
@@ -25,6 +25,7 @@ from shop.customer.accounts import phone_user_create, user_for_phone
 from shop.customer.forms import PhonePasswordResetForm, PhoneRegistrationForm, PhoneSignInForm, UserAddressForm
 from shop.customer.models import PhoneCode
 from shop.customer.phone_codes import CodeRefused, phone_code_send, phone_code_use
+from vendors.fulfilment.selectors import orders_with_amount_owed
 
 
 class AddressCreateView(oscar_views.AddressCreateView):
@@ -39,6 +40,13 @@ class AddressCreateView(oscar_views.AddressCreateView):
     def get_success_url(self):
         default = super().get_success_url()  # Oscar's, which also says the address was saved
         return after_address_pop(self.request) or default
+
+
+class OrderHistoryView(oscar_views.OrderHistoryView):
+    """Each order with what is still owed (``amount_owed``: a cancelled shop's part no longer counts)."""
+
+    def get_queryset(self):
+        return orders_with_amount_owed(super().get_queryset())
 
 
 class AddressUpdateView(oscar_views.AddressUpdateView):

@@ -92,7 +92,10 @@ def test_a_guest_buys_from_two_vendors_and_pays_each_vendors_shipping(django_app
     assert _totals(preview) == ["商品总额 ¥89.90", "运费（所有店铺） ¥8.00", "订单总计 ¥97.90"]
     assert preview.html.select_one("#place-order").get_text(strip=True) == "提交订单（¥97.90）"
     assert thank_you.request.path == reverse("checkout:thank-you")
-    assert _groups(thank_you) == [dates_group, millet_group]
+    assert _groups(thank_you) == [
+        (*dates_group[:2], [*dates_group[2], "本包裹货到付款 ¥47.90"]),
+        (*millet_group[:2], [*millet_group[2], "本包裹货到付款 ¥50.00"]),
+    ]
     assert _totals(thank_you) == ["商品总额 ¥89.90", "运费（所有店铺） ¥8.00", "订单总计 ¥97.90"]
     order = Order.objects.get()
     assert (order.total_incl_tax, order.shipping_incl_tax, order.shipping_code) == (

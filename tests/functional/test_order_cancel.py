@@ -45,15 +45,30 @@ def test_the_buyer_sees_each_shops_part_and_cancels_one(django_app, two_vendor_o
     assert page.html.select_one("#order-status").text == "待发货"
     assert page.html.select_one("#amount-due strong").text == "¥384.80"
     assert parts_on_page(page) == [
-        ("临县王家庄村农民专业合作社", "待发货", "商品总额 ¥104.80 · 运费 ¥8.00", ["part-cancel-form"]),
-        ("沁源县李家沟村家庭农场", "待发货", "商品总额 ¥264.00 · 运费 ¥8.00", ["part-cancel-form"]),
+        (
+            "临县王家庄村农民专业合作社",
+            "待发货",
+            "商品总额 ¥104.80 · 运费 ¥8.00 · 本包裹货到付款 ¥112.80",
+            ["part-cancel-form"],
+        ),
+        (
+            "沁源县李家沟村家庭农场",
+            "待发货",
+            "商品总额 ¥264.00 · 运费 ¥8.00 · 本包裹货到付款 ¥272.00",
+            ["part-cancel-form"],
+        ),
     ]
     assert after.request.path == url
     assert after.html.select_one("#order-status").text == "部分取消"
     assert after.html.select_one("#amount-due strong").text == "¥272.00"
     assert parts_on_page(after) == [
         ("临县王家庄村农民专业合作社", "已取消", "商品总额 ¥104.80 · 运费 ¥8.00 · 不收费", []),
-        ("沁源县李家沟村家庭农场", "待发货", "商品总额 ¥264.00 · 运费 ¥8.00", ["part-cancel-form"]),
+        (
+            "沁源县李家沟村家庭农场",
+            "待发货",
+            "商品总额 ¥264.00 · 运费 ¥8.00 · 本包裹货到付款 ¥272.00",
+            ["part-cancel-form"],
+        ),
     ]
     assert (stock_of(w.dates), stock_of(w.millet), stock_of(w.ginseng)) == ((10, 0), (10, 0), (10, 3))
     assert outbox("part_cancelled") == vendor_told("part_cancelled", w.vendor_a, part=w.part_a)
@@ -69,11 +84,15 @@ def test_the_buyer_confirms_receipt_of_a_shipped_part(django_app, two_vendor_ord
     after = confirm.submit().follow()
     # then
     assert [row[1:] for row in parts_on_page(page)] == [
-        ("待发货", "商品总额 ¥104.80 · 运费 ¥8.00", ["part-cancel-form"]),
-        ("已发货", "商品总额 ¥264.00 · 运费 ¥8.00", ["part-confirm-form"]),
+        ("待发货", "商品总额 ¥104.80 · 运费 ¥8.00 · 本包裹货到付款 ¥112.80", ["part-cancel-form"]),
+        ("已发货", "商品总额 ¥264.00 · 运费 ¥8.00 · 本包裹货到付款 ¥272.00", ["part-confirm-form"]),
     ]
     assert page.html.select_one("#order-status").text == "部分发货"
-    assert [row[1:] for row in parts_on_page(after)][1] == ("已送达", "商品总额 ¥264.00 · 运费 ¥8.00", [])
+    assert [row[1:] for row in parts_on_page(after)][1] == (
+        "已送达",
+        "商品总额 ¥264.00 · 运费 ¥8.00 · 本包裹货到付款 ¥272.00",
+        [],
+    )
     assert OrderPart.objects.get(pk=w.part_b.pk).status == "delivered"
     assert EarningsEntry.objects.get().part_id == w.part_b.pk
 
@@ -235,3 +254,19 @@ def test_admins_see_the_orders_status_label_and_each_shops_part_in_the_dashboard
         ["临县王家庄村农民专业合作社", "待发货", "¥104.80", "¥8.00", "-"],
         ["沁源县李家沟村家庭农场", "已发货", "¥264.00", "¥8.00", "顺丰速运 SF1234567890"],
     ]
+
+
+def test_after_a_cancellation_every_total_the_buyer_sees_is_what_is_still_owed(django_app, two_vendor_order):
+    # given
+    w = two_vendor_order
+    page = django_app.get(f"/accounts/orders/{w.order.number}/", user=w.buyer)
+    cancel = next(f for f in page.forms.values() if f.action.endswith(f"/parts/{w.part_a.pk}/cancel/"))
+    cancel.submit()
+    # when
+    order_page = django_app.get(f"/accounts/orders/{w.order.number}/", user=w.buyer)
+    order_list = django_app.get("/accounts/orders/", user=w.buyer)
+    # then
+    assert order_page.html.select_one("#amount-due strong").text == "¥272.00"
+    assert order_page.html.select_one("#cancelled-total").text == "- ¥112.80"
+    assert order_page.html.select_one("#order-total").text == "¥272.00"
+    assert [td.text for td in order_list.html.select("#order-list .order-total")] == ["¥272.00"]

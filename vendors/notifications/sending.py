@@ -114,6 +114,12 @@ def _context(message: Message) -> dict:
         if message.part_id:
             lines = lines.filter(partner_id=message.part.vendor.partner_id)
         context.update(order=order, lines=list(lines), address=_address_text(order.shipping_address))
+        # Each shop's parcel comes by its own courier, who collects that parcel's goods and shipping.
+        context["parcels"] = [
+            (part.vendor.name, part.total)
+            for part in order.vendor_parts.select_related("vendor").order_by("pk")
+            if part.status != part.Status.CANCELLED
+        ]
         if order.user_id:
             path = reverse("customer:order", kwargs={"order_number": order.number})
         else:

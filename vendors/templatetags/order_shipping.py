@@ -37,3 +37,9 @@ def part_status_label(status: str) -> str:
 @register.simple_tag
 def order_amount_due(order) -> Decimal | None:
     return selectors.order_amount_due(order=order)
+
+
+
+@register.simple_tag
+def order_amount_cancelled(order) -> Decimal:
+    return selectors.order_amount_cancelled(order=order)
