@@ -39,7 +39,6 @@ def order_amount_due(order) -> Decimal | None:
     return selectors.order_amount_due(order=order)
 
 
-
 @register.simple_tag
 def order_amount_cancelled(order) -> Decimal:
     return selectors.order_amount_cancelled(order=order)
