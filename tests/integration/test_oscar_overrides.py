@@ -9,7 +9,9 @@ from shop.checkout import forms as checkout_forms
 from shop.checkout import views as checkout_views
 from shop.customer import forms as customer_forms
 from shop.customer import views as customer_views
+from shop.dashboard import views as dashboard_views
 from shop.dashboard.catalogue import tables as dashboard_tables
+from shop.dashboard.orders import views as dashboard_order_views
 from shop.order import utils as order_utils
 from shop.shipping import repository as shipping_repository
 
@@ -26,6 +28,9 @@ from shop.shipping import repository as shipping_repository
         ("checkout.views", "PaymentMethodView", checkout_views.PaymentMethodView),
         ("checkout.views", "PaymentDetailsView", checkout_views.PaymentDetailsView),
         ("dashboard.catalogue.tables", "ProductTable", dashboard_tables.ProductTable),
+        ("dashboard.views", "IndexView", dashboard_views.IndexView),
+        ("dashboard.orders.views", "OrderListView", dashboard_order_views.OrderListView),
+        ("customer.views", "OrderHistoryView", customer_views.OrderHistoryView),
         ("customer.forms", "EmailAuthenticationForm", customer_forms.EmailAuthenticationForm),
         ("customer.views", "AddressCreateView", customer_views.AddressCreateView),
         ("customer.views", "AddressUpdateView", customer_views.AddressUpdateView),

@@ -2,7 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from vendors.web.csv import excel_csv_response, neutralise_cell
+from shop.core.spreadsheet import neutralise_cell
+from vendors.web.csv import excel_csv_response
 
 
 @pytest.mark.parametrize(
