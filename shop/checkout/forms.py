@@ -1,4 +1,4 @@
-"""Checkout forms: overrides Oscar's ShippingAddressForm for Chinese addresses.
+"""Checkout forms: overrides Oscar's gateway (GatewayForm, below) and ShippingAddressForm for Chinese addresses.
 
 Oscar's address model is kept; its fields carry a Chinese address:
 first_name = recipient, phone_number = mainland mobile (required),
@@ -8,6 +8,9 @@ country), so Oscar hides it.
 """
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import forms as oscar_forms
 
@@ -61,3 +64,66 @@ class ShippingAddressForm(oscar_forms.ShippingAddressForm):
         except forms.ValidationError as error:
             self.add_error(field_name, error)
             return number
+
+
+class GatewayForm(oscar_forms.GatewayForm):
+    """Oscar's "who are you?" step, working without JavaScript and asking a guest for nothing required.
+
+    - Buying as a guest: the mobile number or e-mail address typed is kept (a number fills the shipping
+      address's), and may be left empty: the shipping address asks for the mobile number anyway.
+    - Signing in: a mobile number or an e-mail address and the password, as on the login page.
+    - The password box is not ``required`` in the HTML (Oscar's is, and only its JavaScript lifts it, so a
+      guest with JavaScript off could not go on): the password is checked here when signing in.
+    """
+
+    username = forms.CharField(
+        label=_("Mobile number or e-mail"),
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean_username(self):
+        value = self.cleaned_data["username"].strip()
+        if not value:
+            return value
+        if "@" in value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise ValidationError(_("Enter your e-mail address or your 11-digit mobile number.")) from None
+            return value
+        try:
+            return normalise_mainland_mobile(value)
+        except ValidationError:
+            raise ValidationError(_("Enter your e-mail address or your 11-digit mobile number.")) from None
+
+    def clean(self):
+        if self.is_guest_checkout() or self.is_new_account_checkout():
+            return self.cleaned_data
+        if "username" in self.errors:
+            return self.cleaned_data
+        username = self.cleaned_data.get("username", "")
+        if not username:
+            self.add_error("username", _("Enter your e-mail address or your 11-digit mobile number."))
+        if not self.cleaned_data.get("password"):
+            self.add_error("password", _("Enter your password."))
+        if self.errors:
+            return self.cleaned_data
+        # The account name is the 11 digits for a mobile number (shop.customer.accounts).
+        self.cleaned_data["username"] = username.removeprefix("+86")
+        return AuthenticationForm.clean(self)  # authenticates (Oscar's GatewayForm.clean is for guests)
+
+    def guest_email(self) -> str:
+        value = self.cleaned_data.get("username", "")
+        return value if "@" in value else ""
+
+    def guest_mobile(self) -> str:
+        value = self.cleaned_data.get("username", "")
+        return value if value.startswith("+86") else ""

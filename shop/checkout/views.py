@@ -1,7 +1,9 @@
 """Checkout views: overrides Oscar's gateway, shipping-address and payment steps.
 
-- IndexView (the gateway): its sign-in form gets the request, which authenticate() needs for the
-  failed-sign-in throttle (django-axes).
+- IndexView (the gateway): a guest goes on with a mobile number, an e-mail address or nothing (the
+  shipping address asks for the mobile number); signing in takes a mobile number or an e-mail address;
+  the form works without JavaScript (shop.checkout.forms.GatewayForm) and gets the request, which
+  authenticate() needs for the failed-sign-in throttle (django-axes).
 
 - ShippingAddressView: with one shipping method (shop/shipping: each vendor's
   parcel at its own charge) there is nothing to choose; the method is set here
@@ -30,6 +32,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import login
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -37,12 +40,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from oscar.apps.checkout import exceptions
 from oscar.apps.checkout import views as oscar_views
-from oscar.apps.checkout.session import CheckoutSessionMixin
 from oscar.apps.shipping.methods import NoShippingRequired
 from oscar.templatetags.currency_filters import currency
 
+from shop.checkout.forms import GatewayForm
 from shop.checkout.payment_methods import available_payment_methods, payment_method_by_code
 from shop.checkout.services import BasketAlreadySubmitted, basket_freeze, basket_order
+from shop.checkout.session import CheckoutSessionMixin
 from shop.partner.models import SoldOut
 from shop.shipping.methods import PerVendorShipping
 
@@ -52,12 +56,34 @@ ALREADY_SUBMITTED = _("This order has already been submitted. Please do not subm
 
 
 class IndexView(oscar_views.IndexView):
+    form_class = GatewayForm
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "request": self.request}
+        kwargs = {**super().get_form_kwargs(), "request": self.request}
+        if self.checkout_session.is_guest():
+            known = self.checkout_session.get_guest_mobile() or self.checkout_session.get_guest_email()
+            kwargs["initial"] = {"username": known.removeprefix("+86")}
+        return kwargs
+
+    def form_valid(self, form):
+        if form.is_new_account_checkout():
+            return redirect(f"{reverse('customer:register')}?next={reverse('checkout:shipping-address')}")
+        if form.is_guest_checkout():
+            self.checkout_session.set_guest(email=form.guest_email(), mobile=form.guest_mobile())
+            return redirect(self.get_success_url())
+        login(self.request, form.get_user())
+        return redirect(self.get_success_url())
 
 
 class ShippingAddressView(oscar_views.ShippingAddressView):
     success_url = reverse_lazy("checkout:payment-method")
+
+    def get_initial(self):
+        initial = super().get_initial() or {}
+        mobile = self.checkout_session.get_guest_mobile()
+        if mobile and not initial.get("phone_number"):
+            initial = {**initial, "phone_number": mobile.removeprefix("+86")}
+        return initial
 
     def get_success_url(self):
         method = PerVendorShipping() if self.request.basket.is_shipping_required() else NoShippingRequired()
