@@ -12,7 +12,8 @@
 
 - PaymentMethodView: Oscar skips it; we let the buyer choose a payment method
   (cash on delivery to start with, see payment_methods.py) and store the
-  choice in the checkout session.
+  choice in the checkout session. With one method there is no choice: the
+  address step chooses it and goes straight to the preview.
 - PaymentDetailsView: no card form ever; the preview requires a chosen method
   and placing the order records the payment through that method. Placing an
   order is made safe for a marketplace (docs/oscar-pitfalls.md #6, 7):
@@ -20,7 +21,8 @@
     showed; a different recomputed total re-renders the preview instead;
   - freezing the basket is a conditional transition (open -> frozen), so a
     second submit of the same basket (double click, two tabs, a replayed POST)
-    places no second order and gets a message instead;
+    places no second order: it shows the first one's thank-you page (or, while
+    the first is still at work, the basket, claiming no order);
   - the order and the submitted basket are written in one transaction, and a
     basket an order was placed from is never thawed again;
   - no mail is sent in the request: the order's outbox rows (written in
@@ -52,7 +54,9 @@ from shop.shipping.methods import PerVendorShipping
 
 logger = logging.getLogger("oscar.checkout")
 
-ALREADY_SUBMITTED = _("This order has already been submitted. Please do not submit it twice.")
+BEING_SUBMITTED = _(
+    "This basket is being submitted in another window. Please wait a moment, then look at your orders or your basket."
+)
 
 
 class IndexView(oscar_views.IndexView):
@@ -88,7 +92,18 @@ class ShippingAddressView(oscar_views.ShippingAddressView):
     def get_success_url(self):
         method = PerVendorShipping() if self.request.basket.is_shipping_required() else NoShippingRequired()
         self.checkout_session.use_shipping_method(method.code)
+        if _only_payment_method(self.checkout_session):
+            return reverse("checkout:preview")
         return super().get_success_url()
+
+
+def _only_payment_method(checkout_session) -> bool:
+    """With one payment method there is nothing to choose: it is chosen here, and its step skipped."""
+    methods = available_payment_methods()
+    if len(methods) != 1:
+        return False
+    checkout_session.pay_by(methods[0].code)
+    return True
 
 
 class PaymentMethodForm(forms.Form):
@@ -108,6 +123,11 @@ class PaymentMethodView(CheckoutSessionMixin, generic.FormView):
     template_name = "oscar/checkout/payment_method.html"
     form_class = PaymentMethodForm
     success_url = reverse_lazy("checkout:preview")
+
+    def get(self, request, *args, **kwargs):
+        if _only_payment_method(self.checkout_session):
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
 
     def get_initial(self):
         chosen = self.checkout_session.payment_method()
@@ -132,7 +152,8 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             return
         order_id, basket_id = request.session.get("checkout_order_id"), request.POST.get("basket_id", "")
         if order_id and basket_id.isdigit() and basket_order(basket_id=basket_id, order_id=order_id):
-            raise exceptions.FailedPreCondition(url=reverse("checkout:thank-you"), message=ALREADY_SUBMITTED)
+            # The buyer sees the order the first submit placed, as if this submit had placed it.
+            raise exceptions.FailedPreCondition(url=reverse("checkout:thank-you"))
 
     def check_basket_is_not_empty(self, request):
         """Oscar's check, after loading the lines (needed anyway): their count then costs no COUNT query."""
@@ -214,11 +235,13 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         self._frozen_basket_id = basket.pk
 
     def handle_repeated_submission(self, basket):
-        """The same basket was submitted twice: show its order (placed by the other submit) or the basket."""
+        """The same basket was submitted twice: show its order's thank-you page (the other submit placed it:
+        the same order number, no warning), or, while the other submit is still at work (it may yet fail), the
+        basket with a message that claims no order."""
         logger.info("Basket #%d submitted again while not open: no second order", basket.pk)
-        messages.warning(self.request, ALREADY_SUBMITTED)
         order = basket_order(basket_id=basket.pk)
-        if order is None:  # the other submit is still placing it (or failed and thaws the basket)
+        if order is None:
+            messages.info(self.request, BEING_SUBMITTED)
             return redirect("basket:summary")
         self.checkout_session.flush()
         self.request.session["checkout_order_id"] = order.pk
