@@ -28,6 +28,29 @@ ADDRESS_LABELS = {
 }
 
 
+# The standard autofill tokens (HTML's autocomplete attribute), so a phone's browser fills a saved address;
+# line3 holds the district, the third level of a Chinese address.
+ADDRESS_AUTOCOMPLETE = {
+    "first_name": "shipping name",
+    "phone_number": "shipping tel",
+    "state": "shipping address-level1",
+    "line4": "shipping address-level2",
+    "line3": "shipping address-level3",
+    "line1": "shipping street-address",
+    "postcode": "shipping postal-code",
+}
+
+
+def set_address_autocomplete(form) -> None:
+    for name, token in ADDRESS_AUTOCOMPLETE.items():
+        if name in form.fields:
+            form.fields[name].widget.attrs["autocomplete"] = token
+    if "phone_number" in form.fields:
+        form.fields["phone_number"].widget.attrs["inputmode"] = "tel"
+    if "postcode" in form.fields:
+        form.fields["postcode"].widget.attrs["inputmode"] = "numeric"
+
+
 class ShippingAddressForm(oscar_forms.ShippingAddressForm):
     class Meta(oscar_forms.ShippingAddressForm.Meta):
         fields = [
@@ -49,9 +72,8 @@ class ShippingAddressForm(oscar_forms.ShippingAddressForm):
             if name in self.fields:
                 self.fields[name].label = label
         self.fields["phone_number"].required = True
-        self.fields["phone_number"].widget.attrs.update(
-            {"inputmode": "tel", "autocomplete": "tel", "placeholder": "13812345678"}
-        )
+        self.fields["phone_number"].widget.attrs["placeholder"] = "13812345678"
+        set_address_autocomplete(self)
         self.fields["line1"].widget.attrs["placeholder"] = _("Street, building, room")
         self.fields["notes"].help_text = ""
 

@@ -49,7 +49,7 @@ from shop.checkout.forms import GatewayForm
 from shop.checkout.payment_methods import available_payment_methods, payment_method_by_code
 from shop.checkout.services import BasketAlreadySubmitted, basket_freeze, basket_order
 from shop.checkout.session import CheckoutSessionMixin
-from shop.partner.models import SoldOut
+from shop.partner.models import SoldOut, sold_out_message
 from shop.shipping.methods import PerVendorShipping
 
 logger = logging.getLogger("oscar.checkout")
@@ -166,7 +166,10 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         problems = []
         for line in request.basket.all_lines():
             is_permitted, reason = line.purchase_info.availability.is_purchase_permitted(line.quantity)
-            if not is_permitted:
+            stockrecord = line.purchase_info.stockrecord
+            if not is_permitted and stockrecord is not None and (stockrecord.net_stock_level or 0) < line.quantity:
+                problems.append(sold_out_message(title=line.product.get_title(), quantity=line.quantity))
+            elif not is_permitted:
                 problems.append(
                     _("'%(title)s' is no longer available to buy (%(reason)s). Please adjust your basket to continue")
                     % {"title": line.product.get_title(), "reason": reason}
@@ -285,7 +288,9 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         except SoldOut as sold_out:
             logger.info("Order #%s: not placed, sold out (%s)", order_number, sold_out)
             self.restore_frozen_basket()
-            return self.render_preview(self.request, error=str(sold_out))
+            # The basket, as when the checkout's basket check finds it: one answer however the race was lost.
+            messages.error(self.request, str(sold_out))
+            return redirect("basket:summary")
         try:
             return self.handle_successful_order(order)
         except Exception:

@@ -53,9 +53,8 @@ class UserAddressForm(address_forms.UserAddressForm):
             if name in self.fields:
                 self.fields[name].label = label
         self.fields["phone_number"].required = True
-        self.fields["phone_number"].widget.attrs.update(
-            {"inputmode": "tel", "autocomplete": "tel", "placeholder": "13812345678"}
-        )
+        self.fields["phone_number"].widget.attrs["placeholder"] = "13812345678"
+        checkout_forms.set_address_autocomplete(self)
         self.fields["notes"].help_text = ""
         countries = Country.objects.filter(is_shipping_country=True)
         if len(countries) == 1:

@@ -108,3 +108,24 @@ def test_signing_in_at_the_gateway_with_bad_input_is_refused_in_chinese(django_a
     assert page.status_code == 200
     assert _errors(page) == errors
     assert "_auth_user_id" not in django_app.session
+
+
+def test_address_fields_carry_the_standard_autofill_tokens(django_app, dates):
+    # given
+    add_to_basket(django_app, dates, "1")
+    gateway = _gateway(django_app)
+    gateway["options"] = "anonymous"
+    # when
+    page = gateway.submit().maybe_follow()
+    # then
+    fields = page.html.select("#new_shipping_address input:not([type=hidden]), #new_shipping_address textarea")
+    assert {f["name"]: (f.get("autocomplete"), f.get("inputmode")) for f in fields} == {
+        "first_name": ("shipping name", None),
+        "phone_number": ("shipping tel", "tel"),
+        "state": ("shipping address-level1", None),
+        "line4": ("shipping address-level2", None),
+        "line3": ("shipping address-level3", None),
+        "line1": ("shipping street-address", None),
+        "postcode": ("shipping postal-code", "numeric"),
+        "notes": (None, None),
+    }
