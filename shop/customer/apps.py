@@ -14,10 +14,12 @@ class CustomerConfig(apps.CustomerConfig):
         super().ready()
         self.phone_sign_in_view = get_class("customer.views", "PhoneSignInView")
         self.phone_password_reset_view = get_class("customer.views", "PhonePasswordResetView")
+        self.guest_order_find_view = get_class("customer.views", "GuestOrderLookupView")
 
     def get_urls(self):
         urls = [
             path("login/sms/", self.phone_sign_in_view.as_view(), name="phone-login"),
             path("password-reset/sms/", self.phone_password_reset_view.as_view(), name="phone-password-reset"),
+            path("orders/find/", self.guest_order_find_view.as_view(), name="guest-order-find"),
         ]
         return urls + super().get_urls()

@@ -154,3 +154,13 @@ class PhonePasswordResetForm(SetPasswordMixin, PhoneCodeForm):
         self.validate_passwords()
         phone = self.cleaned_data.get("phone") or ""
         self.validate_password_for_user(get_user_model()(username=phone.removeprefix("+86")))
+
+
+class GuestOrderLookupForm(PhoneCodeForm):
+    """A guest finds an order by its number and the mobile number it ships to, proven by an SMS code."""
+
+    order_number = forms.CharField(
+        label=_("Order number"), max_length=128, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+
+    field_order = ["order_number", "phone", "code"]

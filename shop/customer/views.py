@@ -8,12 +8,15 @@ adds signing in and resetting a password with an SMS code (below), and:
   an address; shop.core.after_address): Oscar's view always goes to the address list and takes no ``next``.
 """
 
+from urllib.parse import quote
+
 from axes.utils import reset as axes_reset
 from django import http
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
@@ -21,8 +24,14 @@ from oscar.apps.customer import views as oscar_views
 
 from shop.core.after_address import after_address_pop
 from shop.core.phone import format_mainland_mobile
-from shop.customer.accounts import phone_user_create, user_for_phone
-from shop.customer.forms import PhonePasswordResetForm, PhoneRegistrationForm, PhoneSignInForm, UserAddressForm
+from shop.customer.accounts import guest_order_find, phone_user_create, user_for_phone
+from shop.customer.forms import (
+    GuestOrderLookupForm,
+    PhonePasswordResetForm,
+    PhoneRegistrationForm,
+    PhoneSignInForm,
+    UserAddressForm,
+)
 from shop.customer.models import PhoneCode
 from shop.customer.phone_codes import CodeRefused, phone_code_send, phone_code_use
 from vendors.fulfilment.selectors import orders_with_amount_owed
@@ -66,9 +75,11 @@ class PhoneCodeFormView(generic.FormView):
     title = ""
     submit_label = ""
     redirect_field_name = "next"
+    # Signing in or registering is for visitors; a signed-in user goes to the account instead.
+    visitors_only = True
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.purpose != PhoneCode.Purpose.RESET:
+        if request.user.is_authenticated and self.visitors_only:
             return redirect(settings.LOGIN_REDIRECT_URL)
         return super().dispatch(request, *args, **kwargs)
 
@@ -165,6 +176,7 @@ class PhonePasswordResetView(PhoneCodeFormView):
     purpose = PhoneCode.Purpose.RESET
     title = _("Reset your password by SMS")
     submit_label = _("Set the new password")
+    visitors_only = False
 
     def code_proven(self, form, phone):
         user = user_for_phone(phone)
@@ -174,6 +186,36 @@ class PhonePasswordResetView(PhoneCodeFormView):
         form.set_password_and_save(user)
         messages.success(self.request, _("Your password has been changed."))
         return self.sign_in(user)
+
+
+class GuestOrderLookupView(PhoneCodeFormView):
+    """A guest (who may have no e-mail) opens an order with its number, its mobile number and an SMS code."""
+
+    form_class = GuestOrderLookupForm
+    purpose = PhoneCode.Purpose.ORDER
+    title = _("Find my order")
+    submit_label = _("Find the order")
+    visitors_only = False
+
+    def get_initial(self):
+        return {"order_number": self.request.GET.get("number", "")[:128]}
+
+    def code_proven(self, form, phone):
+        order = guest_order_find(number=form.cleaned_data["order_number"], phone=phone)
+        if order is None:
+            form.add_error("order_number", _("No order of this number ships to this mobile number."))
+            return self.form_invalid(form)
+        # Oscar's guest order page opens for the session that gave the order's e-mail (none here, maybe).
+        self.request.session["anon_order_email"] = order.email
+        return redirect("customer:anon-order", order_number=order.number, hash=order.verification_hash())
+
+
+class AnonymousOrderFormView(generic.RedirectView):
+    """Overrides Oscar's check before a guest's order page (it asks for the order's e-mail, which a guest
+    may not have given): the guest proves the order's mobile number instead (GuestOrderLookupView)."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return f"{reverse('customer:guest-order-find')}?number={quote(kwargs['order_number'])}"
 
 
 class AccountAuthView(oscar_views.AccountAuthView):

@@ -10,6 +10,8 @@ from django.urls import reverse
 from oscar.test.factories import UserFactory
 
 from tests.factories.marketplace import make_two_vendor_order
+from tests.factories.outbox import LVLIANG_MOBILE
+from tests.factories.pages import open_guest_order
 from vendors.fulfilment.services import order_part_cancel
 
 
@@ -92,11 +94,8 @@ def test_a_guests_order_page_shows_what_is_still_owed(django_app, cancelled_a):
     order.user, order.guest_email = None, "guest@example.com"
     order.save(update_fields=["user", "guest_email"])
     url = reverse("customer:anon-order", kwargs={"order_number": order.number, "hash": order.verification_hash()})
-    ask = django_app.get(url).follow()
-    form = next(f for f in ask.forms.values() if "email" in f.fields)
-    form["email"] = "guest@example.com"
     # when
-    page = form.submit().follow()
+    page = open_guest_order(django_app, url, LVLIANG_MOBILE)
     # then
     assert _text(page, "#amount-due strong") == "¥272.00"
     assert _text(page, "#order-total") == "¥272.00"

@@ -6,6 +6,8 @@ from oscar.core.loading import get_class
 
 from shop.catalogue import views as catalogue_views
 from shop.checkout import forms as checkout_forms
+from shop.checkout import session as checkout_session
+from shop.checkout import utils as checkout_utils
 from shop.checkout import views as checkout_views
 from shop.customer import forms as customer_forms
 from shop.customer import views as customer_views
@@ -38,6 +40,11 @@ from shop.shipping import repository as shipping_repository
         ("customer.views", "AccountRegistrationView", customer_views.AccountRegistrationView),
         ("customer.views", "PhoneSignInView", customer_views.PhoneSignInView),
         ("customer.views", "PhonePasswordResetView", customer_views.PhonePasswordResetView),
+        ("customer.views", "GuestOrderLookupView", customer_views.GuestOrderLookupView),
+        ("customer.views", "AnonymousOrderFormView", customer_views.AnonymousOrderFormView),
+        ("checkout.forms", "GatewayForm", checkout_forms.GatewayForm),
+        ("checkout.session", "CheckoutSessionMixin", checkout_session.CheckoutSessionMixin),
+        ("checkout.utils", "CheckoutSessionData", checkout_utils.CheckoutSessionData),
         ("order.utils", "OrderCreator", order_utils.OrderCreator),
         ("shipping.repository", "Repository", shipping_repository.Repository),
     ],
