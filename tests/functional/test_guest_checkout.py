@@ -129,3 +129,28 @@ def test_address_fields_carry_the_standard_autofill_tokens(django_app, dates):
         "postcode": ("shipping postal-code", "numeric"),
         "notes": (None, None),
     }
+
+
+def _address(page) -> list[str]:
+    return [
+        " ".join(line.split())
+        for line in page.html.select_one(".chinese-address").get_text("\n").split("\n")
+        if line.strip()
+    ]
+
+
+def test_the_address_reads_province_first_with_the_mobile_in_groups(django_app, dates):
+    # given
+    add_to_basket(django_app, dates, "1")
+    gateway = _gateway(django_app)
+    gateway["options"] = "anonymous"
+    address = gateway.submit().maybe_follow().forms["new_shipping_address"]
+    for name, value in CHECKOUT_ADDRESS.items():
+        address[name] = value
+    # when
+    preview = address.submit().maybe_follow()
+    thank_you = preview.forms["place_order_form"].submit().maybe_follow()
+    # then
+    expected = ["王小明", "138 1234 5678", "山西省 吕梁市 临县", "城关镇王家庄村3号"]
+    assert _address(preview) == expected
+    assert _address(thank_you) == expected
