@@ -217,7 +217,7 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
     expect(farmer_page.locator("#content_inner")).not_to_contain_text(RED_DATES)
     expect(farmer_page.locator("#content_inner")).not_to_contain_text(BUYER_EMAIL)
     expect(farmer_page.locator("#shipping-address dd")).to_have_text(
-        ["王小明", "+8613812345678", "山西省", "吕梁市", "临县", "城关镇王家庄村 3 号"]
+        ["王小明", "138 1234 5678", "山西省", "吕梁市", "临县", "城关镇王家庄村 3 号"]
     )
     # when: it ships with SF Express
     farmer_page.get_by_label("快递公司").select_option(label="顺丰速运")
