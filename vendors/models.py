@@ -198,6 +198,16 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
 
 
+class CancelReason(models.TextChoices):
+    """Why a buyer cancels a shop's part of an order: the short list the buyer picks from."""
+
+    CHANGED_MIND = "changed_mind", _("I changed my mind")
+    WRONG_ITEMS = "wrong_items", _("I ordered the wrong items or quantity")
+    WRONG_ADDRESS = "wrong_address", _("The address or phone number is wrong")
+    TOO_SLOW = "too_slow", _("It has not shipped for too long")
+    OTHER = "other", _("Another reason")
+
+
 class OrderPart(models.Model):
     """One vendor's part of an order: its lines (order lines of its partner), its parcel's
     shipping charge and its own status. Written with the order, in the same transaction.
@@ -224,6 +234,9 @@ class OrderPart(models.Model):
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Why the buyer cancelled (asked before cancelling; the shop sees it).
+    cancel_reason = models.CharField(max_length=16, choices=CancelReason.choices, blank=True)
+    cancel_note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["pk"]

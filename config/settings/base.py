@@ -5,6 +5,7 @@ mail, a Whoosh search index on disk. Set DATABASE_URL, REDIS_URL, SEARCH_URL,
 EMAIL_URL to point at real services (see .env.example).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "treebeard",
     "sorl.thumbnail",
     "django_tables2",
+    "axes",
     "vendors.notifications.apps.NotificationsConfig",
     "vendors.live.apps.LiveConfig",
     "vendors.apps.VendorsConfig",
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 CONTENT_SECURITY_POLICY = env(
@@ -134,6 +138,9 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = (
+    # First: refuses a password sign-in for an account name (mobile number or e-mail, known or not, so
+    # the answer tells nothing of who has an account) after AXES_FAILURE_LIMIT failures in a row.
+    "axes.backends.AxesStandaloneBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 )
@@ -144,6 +151,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_REDIRECT_URL = "/accounts/"
+
+# Failed password sign-ins (django-axes): counted per account name, not per address (a village shares
+# one carrier-grade NAT address); the name is locked for AXES_COOLOFF_TIME after the limit. The SMS code
+# sign-in stays open to the number's owner (shop.customer.phone_codes has its own limits).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "shop.customer.views.lockout_response"
+AXES_VERBOSE = False
+# axes.W006 asks to lock per address too: here that would lock out a whole village behind one address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Codes sent by SMS to prove a mobile number (shop.customer.phone_codes): 6 digits, valid this long,
+# single-use, stored hashed; a number gets one code per PHONE_CODE_RESEND_SECONDS and at most
+# PHONE_CODE_DAILY_PER_NUMBER a day, an address at most PHONE_CODE_DAILY_PER_IP a day; a code is dead after
+# PHONE_CODE_MAX_ATTEMPTS wrong guesses.
+PHONE_CODE_TTL_SECONDS = env.int("PHONE_CODE_TTL_SECONDS", default=300)
+PHONE_CODE_RESEND_SECONDS = env.int("PHONE_CODE_RESEND_SECONDS", default=60)
+PHONE_CODE_DAILY_PER_NUMBER = env.int("PHONE_CODE_DAILY_PER_NUMBER", default=10)
+PHONE_CODE_DAILY_PER_IP = env.int("PHONE_CODE_DAILY_PER_IP", default=30)
+PHONE_CODE_MAX_ATTEMPTS = env.int("PHONE_CODE_MAX_ATTEMPTS", default=5)
 
 # Language and region: Chinese first, English selectable.
 LANGUAGE_CODE = "zh-hans"
@@ -305,7 +334,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 # Marketplace
 VENDOR_DEFAULT_COMMISSION_RATE = env("VENDOR_DEFAULT_COMMISSION_RATE", default="0.05")

@@ -1,4 +1,4 @@
-"""Checkout forms: overrides Oscar's ShippingAddressForm for Chinese addresses.
+"""Checkout forms: overrides Oscar's gateway (GatewayForm, below) and ShippingAddressForm for Chinese addresses.
 
 Oscar's address model is kept; its fields carry a Chinese address:
 first_name = recipient, phone_number = mainland mobile (required),
@@ -8,6 +8,9 @@ country), so Oscar hides it.
 """
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import forms as oscar_forms
 
@@ -23,6 +26,29 @@ ADDRESS_LABELS = {
     "postcode": _("Postcode (optional)"),
     "notes": _("Delivery notes"),
 }
+
+
+# The standard autofill tokens (HTML's autocomplete attribute), so a phone's browser fills a saved address;
+# line3 holds the district, the third level of a Chinese address.
+ADDRESS_AUTOCOMPLETE = {
+    "first_name": "shipping name",
+    "phone_number": "shipping tel",
+    "state": "shipping address-level1",
+    "line4": "shipping address-level2",
+    "line3": "shipping address-level3",
+    "line1": "shipping street-address",
+    "postcode": "shipping postal-code",
+}
+
+
+def set_address_autocomplete(form) -> None:
+    for name, token in ADDRESS_AUTOCOMPLETE.items():
+        if name in form.fields:
+            form.fields[name].widget.attrs["autocomplete"] = token
+    if "phone_number" in form.fields:
+        form.fields["phone_number"].widget.attrs["inputmode"] = "tel"
+    if "postcode" in form.fields:
+        form.fields["postcode"].widget.attrs["inputmode"] = "numeric"
 
 
 class ShippingAddressForm(oscar_forms.ShippingAddressForm):
@@ -46,9 +72,8 @@ class ShippingAddressForm(oscar_forms.ShippingAddressForm):
             if name in self.fields:
                 self.fields[name].label = label
         self.fields["phone_number"].required = True
-        self.fields["phone_number"].widget.attrs.update(
-            {"inputmode": "tel", "autocomplete": "tel", "placeholder": "13812345678"}
-        )
+        self.fields["phone_number"].widget.attrs["placeholder"] = "13812345678"
+        set_address_autocomplete(self)
         self.fields["line1"].widget.attrs["placeholder"] = _("Street, building, room")
         self.fields["notes"].help_text = ""
 
@@ -61,3 +86,66 @@ class ShippingAddressForm(oscar_forms.ShippingAddressForm):
         except forms.ValidationError as error:
             self.add_error(field_name, error)
             return number
+
+
+class GatewayForm(oscar_forms.GatewayForm):
+    """Oscar's "who are you?" step, working without JavaScript and asking a guest for nothing required.
+
+    - Buying as a guest: the mobile number or e-mail address typed is kept (a number fills the shipping
+      address's), and may be left empty: the shipping address asks for the mobile number anyway.
+    - Signing in: a mobile number or an e-mail address and the password, as on the login page.
+    - The password box is not ``required`` in the HTML (Oscar's is, and only its JavaScript lifts it, so a
+      guest with JavaScript off could not go on): the password is checked here when signing in.
+    """
+
+    username = forms.CharField(
+        label=_("Mobile number or e-mail"),
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean_username(self):
+        value = self.cleaned_data["username"].strip()
+        if not value:
+            return value
+        if "@" in value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise ValidationError(_("Enter your e-mail address or your 11-digit mobile number.")) from None
+            return value
+        try:
+            return normalise_mainland_mobile(value)
+        except ValidationError:
+            raise ValidationError(_("Enter your e-mail address or your 11-digit mobile number.")) from None
+
+    def clean(self):
+        if self.is_guest_checkout() or self.is_new_account_checkout():
+            return self.cleaned_data
+        if "username" in self.errors:
+            return self.cleaned_data
+        username = self.cleaned_data.get("username", "")
+        if not username:
+            self.add_error("username", _("Enter your e-mail address or your 11-digit mobile number."))
+        if not self.cleaned_data.get("password"):
+            self.add_error("password", _("Enter your password."))
+        if self.errors:
+            return self.cleaned_data
+        # The account name is the 11 digits for a mobile number (shop.customer.accounts).
+        self.cleaned_data["username"] = username.removeprefix("+86")
+        return AuthenticationForm.clean(self)  # authenticates (Oscar's GatewayForm.clean is for guests)
+
+    def guest_email(self) -> str:
+        value = self.cleaned_data.get("username", "")
+        return value if "@" in value else ""
+
+    def guest_mobile(self) -> str:
+        value = self.cleaned_data.get("username", "")
+        return value if value.startswith("+86") else ""

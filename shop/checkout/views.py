@@ -1,4 +1,9 @@
-"""Checkout views: overrides Oscar's shipping-address and payment steps.
+"""Checkout views: overrides Oscar's gateway, shipping-address and payment steps.
+
+- IndexView (the gateway): a guest goes on with a mobile number, an e-mail address or nothing (the
+  shipping address asks for the mobile number); signing in takes a mobile number or an e-mail address;
+  the form works without JavaScript (shop.checkout.forms.GatewayForm) and gets the request, which
+  authenticate() needs for the failed-sign-in throttle (django-axes).
 
 - ShippingAddressView: with one shipping method (shop/shipping: each vendor's
   parcel at its own charge) there is nothing to choose; the method is set here
@@ -7,7 +12,8 @@
 
 - PaymentMethodView: Oscar skips it; we let the buyer choose a payment method
   (cash on delivery to start with, see payment_methods.py) and store the
-  choice in the checkout session.
+  choice in the checkout session. With one method there is no choice: the
+  address step chooses it and goes straight to the preview.
 - PaymentDetailsView: no card form ever; the preview requires a chosen method
   and placing the order records the payment through that method. Placing an
   order is made safe for a marketplace (docs/oscar-pitfalls.md #6, 7):
@@ -15,7 +21,8 @@
     showed; a different recomputed total re-renders the preview instead;
   - freezing the basket is a conditional transition (open -> frozen), so a
     second submit of the same basket (double click, two tabs, a replayed POST)
-    places no second order and gets a message instead;
+    places no second order: it shows the first one's thank-you page (or, while
+    the first is still at work, the basket, claiming no order);
   - the order and the submitted basket are written in one transaction, and a
     basket an order was placed from is never thawed again;
   - no mail is sent in the request: the order's outbox rows (written in
@@ -27,6 +34,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import login
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -34,27 +42,68 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from oscar.apps.checkout import exceptions
 from oscar.apps.checkout import views as oscar_views
-from oscar.apps.checkout.session import CheckoutSessionMixin
 from oscar.apps.shipping.methods import NoShippingRequired
 from oscar.templatetags.currency_filters import currency
 
+from shop.checkout.forms import GatewayForm
 from shop.checkout.payment_methods import available_payment_methods, payment_method_by_code
 from shop.checkout.services import BasketAlreadySubmitted, basket_freeze, basket_order
-from shop.partner.models import SoldOut
+from shop.checkout.session import CheckoutSessionMixin
+from shop.partner.models import SoldOut, sold_out_message
 from shop.shipping.methods import PerVendorShipping
 
 logger = logging.getLogger("oscar.checkout")
 
-ALREADY_SUBMITTED = _("This order has already been submitted. Please do not submit it twice.")
+BEING_SUBMITTED = _(
+    "This basket is being submitted in another window. Please wait a moment, then look at your orders or your basket."
+)
+
+
+class IndexView(oscar_views.IndexView):
+    form_class = GatewayForm
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "request": self.request}
+        if self.checkout_session.is_guest():
+            known = self.checkout_session.get_guest_mobile() or self.checkout_session.get_guest_email()
+            kwargs["initial"] = {"username": known.removeprefix("+86")}
+        return kwargs
+
+    def form_valid(self, form):
+        if form.is_new_account_checkout():
+            return redirect(f"{reverse('customer:register')}?next={reverse('checkout:shipping-address')}")
+        if form.is_guest_checkout():
+            self.checkout_session.set_guest(email=form.guest_email(), mobile=form.guest_mobile())
+            return redirect(self.get_success_url())
+        login(self.request, form.get_user())
+        return redirect(self.get_success_url())
 
 
 class ShippingAddressView(oscar_views.ShippingAddressView):
     success_url = reverse_lazy("checkout:payment-method")
 
+    def get_initial(self):
+        initial = super().get_initial() or {}
+        mobile = self.checkout_session.get_guest_mobile()
+        if mobile and not initial.get("phone_number"):
+            initial = {**initial, "phone_number": mobile.removeprefix("+86")}
+        return initial
+
     def get_success_url(self):
         method = PerVendorShipping() if self.request.basket.is_shipping_required() else NoShippingRequired()
         self.checkout_session.use_shipping_method(method.code)
+        if _only_payment_method(self.checkout_session):
+            return reverse("checkout:preview")
         return super().get_success_url()
+
+
+def _only_payment_method(checkout_session) -> bool:
+    """With one payment method there is nothing to choose: it is chosen here, and its step skipped."""
+    methods = available_payment_methods()
+    if len(methods) != 1:
+        return False
+    checkout_session.pay_by(methods[0].code)
+    return True
 
 
 class PaymentMethodForm(forms.Form):
@@ -74,6 +123,11 @@ class PaymentMethodView(CheckoutSessionMixin, generic.FormView):
     template_name = "oscar/checkout/payment_method.html"
     form_class = PaymentMethodForm
     success_url = reverse_lazy("checkout:preview")
+
+    def get(self, request, *args, **kwargs):
+        if _only_payment_method(self.checkout_session):
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
 
     def get_initial(self):
         chosen = self.checkout_session.payment_method()
@@ -98,7 +152,8 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             return
         order_id, basket_id = request.session.get("checkout_order_id"), request.POST.get("basket_id", "")
         if order_id and basket_id.isdigit() and basket_order(basket_id=basket_id, order_id=order_id):
-            raise exceptions.FailedPreCondition(url=reverse("checkout:thank-you"), message=ALREADY_SUBMITTED)
+            # The buyer sees the order the first submit placed, as if this submit had placed it.
+            raise exceptions.FailedPreCondition(url=reverse("checkout:thank-you"))
 
     def check_basket_is_not_empty(self, request):
         """Oscar's check, after loading the lines (needed anyway): their count then costs no COUNT query."""
@@ -111,7 +166,10 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         problems = []
         for line in request.basket.all_lines():
             is_permitted, reason = line.purchase_info.availability.is_purchase_permitted(line.quantity)
-            if not is_permitted:
+            stockrecord = line.purchase_info.stockrecord
+            if not is_permitted and stockrecord is not None and (stockrecord.net_stock_level or 0) < line.quantity:
+                problems.append(sold_out_message(title=line.product.get_title(), quantity=line.quantity))
+            elif not is_permitted:
                 problems.append(
                     _("'%(title)s' is no longer available to buy (%(reason)s). Please adjust your basket to continue")
                     % {"title": line.product.get_title(), "reason": reason}
@@ -180,11 +238,13 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         self._frozen_basket_id = basket.pk
 
     def handle_repeated_submission(self, basket):
-        """The same basket was submitted twice: show its order (placed by the other submit) or the basket."""
+        """The same basket was submitted twice: show its order's thank-you page (the other submit placed it:
+        the same order number, no warning), or, while the other submit is still at work (it may yet fail), the
+        basket with a message that claims no order."""
         logger.info("Basket #%d submitted again while not open: no second order", basket.pk)
-        messages.warning(self.request, ALREADY_SUBMITTED)
         order = basket_order(basket_id=basket.pk)
-        if order is None:  # the other submit is still placing it (or failed and thaws the basket)
+        if order is None:
+            messages.info(self.request, BEING_SUBMITTED)
             return redirect("basket:summary")
         self.checkout_session.flush()
         self.request.session["checkout_order_id"] = order.pk
@@ -228,7 +288,9 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         except SoldOut as sold_out:
             logger.info("Order #%s: not placed, sold out (%s)", order_number, sold_out)
             self.restore_frozen_basket()
-            return self.render_preview(self.request, error=str(sold_out))
+            # The basket, as when the checkout's basket check finds it: one answer however the race was lost.
+            messages.error(self.request, str(sold_out))
+            return redirect("basket:summary")
         try:
             return self.handle_successful_order(order)
         except Exception:

@@ -5,7 +5,8 @@ read, so concurrent buyers oversell (docs/oscar-pitfalls.md #1). Here the UPDATE
 matches while enough stock is free; under PostgreSQL READ COMMITTED a blocked
 UPDATE re-checks its WHERE on the committed row, so two buyers cannot both
 take the last unit. Zero rows updated raises SoldOut, an UnableToPlaceOrder,
-which rolls back the whole order placement and shows the buyer "sold out".
+which rolls back the whole order placement and shows the buyer "sold out" (sold_out_message, the
+same words the checkout's basket check uses).
 A check constraint (0 <= num_allocated <= num_in_stock) is the backstop.
 Forking the model (not a side model) because Oscar's checkout calls allocate().
 """
@@ -18,12 +19,18 @@ from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.partner.abstract_models import AbstractStockRecord
 
 
+def sold_out_message(*, title: str, quantity: int) -> str:
+    """The one way a buyer is told there is not enough of a product, wherever it is met (the checkout's
+    basket check, the race lost while placing the order), with what to do next."""
+    return _(
+        "Sorry, there is not enough “%(title)s” left for %(quantity)d. Your basket is kept: lower the "
+        "quantity or remove it, then check out again."
+    ) % {"title": title, "quantity": quantity}
+
+
 class SoldOut(UnableToPlaceOrder):
     def __init__(self, stockrecord, quantity: int):
-        super().__init__(
-            _("Sorry, “%(title)s” has just sold out (fewer than %(quantity)d left). Your basket is kept.")
-            % {"title": stockrecord.product.get_title(), "quantity": quantity}
-        )
+        super().__init__(sold_out_message(title=stockrecord.product.get_title(), quantity=quantity))
 
 
 class StockRecord(AbstractStockRecord):

@@ -180,7 +180,7 @@ def _buyers(count: int, china) -> list[tuple[str, str]]:
         user = make_buyer(china)
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.save()
         buyers.append((session.session_key, secrets.token_hex(16)))

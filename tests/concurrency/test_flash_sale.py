@@ -21,7 +21,7 @@ from tests.factories.marketplace import make_product, make_vendor
 BUYERS = 50
 UNITS = 10
 TITLE = "临县红枣 直播特价"
-SOLD_OUT = f"抱歉，“{TITLE}”刚刚售罄"
+SOLD_OUT = f"抱歉，“{TITLE}”库存不够了"
 UNAVAILABLE = f"“{TITLE}”已无法购买"
 
 

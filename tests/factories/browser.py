@@ -4,9 +4,11 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.faults.backends import RecordingSmsBackend
+
 RED_DATES = "临县红枣 特级"
 RED_DATES_UPC = "VM-LINXIAN-00-0"
-BUYER_EMAIL, BUYER_PASSWORD = "li.hua@example.com", "Hongzao-2026!"
+BUYER_EMAIL, BUYER_PASSWORD, BUYER_MOBILE = "li.hua@example.com", "Hongzao-2026!", "13600001111"
 ADDRESS = {
     "收货人": "王小明",
     "手机号码": "13812345678",
@@ -26,13 +28,10 @@ def enter_chinese_address(page) -> None:
 
 
 def pay_cash_on_delivery_and_place_order(page) -> None:
-    # only one shipping method, so Oscar skips its page
-    expect(page).to_have_url(re.compile(r"/checkout/payment-method/$"))
-    page.get_by_label("货到付款").check()
-    page.get_by_role("button", name="继续").click()
+    # one shipping method and one payment method: nothing to choose, so the address goes to the preview
     expect(page).to_have_url(re.compile(r"/checkout/preview/$"))
     address_lines = [line.strip() for line in page.locator(".shipping-payment address").inner_text().splitlines()]
-    assert address_lines == ["王小明", "城关镇王家庄村 3 号", "临县", "吕梁市", "山西省", "中国"]
+    assert address_lines == ["王小明 138 1234 5678", "山西省 吕梁市 临县", "城关镇王家庄村 3 号"]
     expect(page.locator(".shipping-payment h3").filter(has_text="货到付款")).to_have_count(1)
     page.get_by_role("button", name="提交订单").click()
     expect(page).to_have_url(re.compile(r"/checkout/thank-you/$"))
@@ -42,14 +41,27 @@ def message(page):
     return page.locator("#messages .alert-success .alertinner")
 
 
-def register(page, email: str, password: str) -> None:
-    """Oscar's registration form on /accounts/login/ (it goes back to ``next``, if any)."""
-    form = page.locator("#register_form")
-    form.get_by_label("电子邮件地址").fill(email)
-    form.get_by_label("密码", exact=True).fill(password)
-    form.get_by_label("确认密码").fill(password)
+def sms_code_sent_to(mobile: str) -> str:
+    """The code of the last SMS to ``mobile`` (the browser tests' SMS backend records them: conftest.page)."""
+    texts = [text for phone, text in RecordingSmsBackend.sent if phone == "+86" + mobile]
+    return re.search(r"验证码是([0-9]{6})", texts[-1]).group(1)
+
+
+def register(page, email: str, password: str, *, mobile: str) -> None:
+    """From the login page: register with a mobile number, its SMS code, a password and (optional) an
+    e-mail address (it goes back to ``next``, if any)."""
+    page.locator("#register-link").click()
+    expect(page).to_have_url(re.compile(r"/accounts/register/"))
+    form = page.locator("#phone_code_form")
+    form.get_by_label("手机号码").fill(mobile)
+    form.get_by_role("button", name="获取验证码").click()
+    expect(page.locator("#messages .alert-info .alertinner")).to_contain_text("验证码已发送")
+    form.get_by_label("短信验证码").fill(sms_code_sent_to(mobile))
+    form.get_by_label("邮箱（选填）").fill(email)
+    form.locator('input[name="password1"]').fill(password)
+    form.locator('input[name="password2"]').fill(password)
     form.get_by_role("button", name="注册").click()
-    expect(message(page)).to_have_text("感谢注册！")
+    expect(message(page)).to_have_text("欢迎！您的账号已开通。")
 
 
 def sign_in(page, login: str, password: str) -> None:

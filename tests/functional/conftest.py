@@ -17,6 +17,7 @@ import pytest
 from haystack import connections
 
 from tests.factories.demo import seed_demo
+from tests.faults.backends import RecordingSmsBackend
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -92,6 +93,14 @@ def _save_artifacts_on_failure(request, page, suffix: str = "") -> None:
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid) + suffix
         page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
         (artifacts / f"{name}.html").write_text(page.content(), encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _recorded_sms(request, settings):
+    """Browser journeys read the SMS codes the live server sends (tests.factories.browser.sms_code_sent_to)."""
+    if request.node.get_closest_marker("browser"):
+        settings.SMS_BACKEND = "tests.faults.backends.RecordingSmsBackend"
+        RecordingSmsBackend.sent = []
 
 
 @pytest.fixture

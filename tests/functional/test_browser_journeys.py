@@ -21,6 +21,7 @@ from tests.factories.browser import (
     RED_DATES_UPC,
     enter_chinese_address,
     pay_cash_on_delivery_and_place_order,
+    register,
 )
 
 
@@ -93,7 +94,7 @@ def test_a_guest_buys_red_dates_on_a_phone_and_pays_cash_on_delivery(shop_url, p
     # when: checking out as a guest
     add_to_basket_and_go_to_checkout(page)
     expect(page.locator(".sub-header h1")).to_have_text("你是谁？")
-    page.get_by_label("我的电子邮件地址").fill("guest@example.com")
+    page.get_by_label("手机号或邮箱").fill("guest@example.com")
     page.get_by_label("我是一个新客户，想以访客的身份结算").check()
     page.get_by_role("button", name="继续").click()
     enter_chinese_address(page)
@@ -129,12 +130,7 @@ def test_a_registered_customer_finds_the_order_in_the_order_history(shop_url, pa
     page.goto(shop_url + "/")
     open_account_menu(page)
     page.get_by_role("link", name="登陆或注册").click()
-    register = page.locator("#register_form")
-    register.get_by_label("电子邮件地址").fill("li.hua@example.com")
-    register.get_by_label("密码", exact=True).fill("Hongzao-2026!")
-    register.get_by_label("确认密码").fill("Hongzao-2026!")
-    register.get_by_role("button", name="注册").click()
-    expect(page.locator("#messages .alert-success .alertinner")).to_have_text("感谢注册！")
+    register(page, "li.hua@example.com", "Hongzao-2026!", mobile="13600001111")
     # when: buying (signed in, checkout goes straight to the address)
     browse_to_red_dates(page, shop_url)
     add_to_basket_and_go_to_checkout(page)

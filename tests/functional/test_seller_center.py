@@ -341,7 +341,7 @@ def test_a_vendor_sees_only_its_line_ships_it_and_the_customer_sees_the_tracking
     assert [li["data-line"] for li in page.html.select(".vendor-line")] == [str(order.lines.get(product=dates).pk)]
     assert "沁源党参" not in page.text
     assert "buyer-secret@example.com" not in page.text
-    for part in ("李建国", "+8613912345678", "山西省", "吕梁市", "离石区", "滨河北西路 18 号"):
+    for part in ("李建国", "139 1234 5678", "山西省", "吕梁市", "离石区", "滨河北西路 18 号"):
         assert part in text
     # when: it ships with SF Express
     form = page.forms["ship-form"]
@@ -534,6 +534,21 @@ def test_a_profile_with_a_bad_mobile_number_is_refused(django_app, vendor_a):
     ]
     vendor.refresh_from_db()
     assert (vendor.contact_phone, vendor.village) == ("+8613800000001", "王家庄村")
+
+
+def test_a_profile_with_non_ascii_digits_is_refused(django_app, vendor_a):
+    # given
+    vendor, user = vendor_a
+    form = django_app.get("/seller/profile/", user=user).forms["profile-form"]
+    form["contact_phone"] = "+8613٨٠٠١٣٨٠٠٠"
+    # when
+    response = form.submit()
+    # then
+    assert [e.text for e in response.html.select(".invalid-feedback")] == [
+        "请输入有效的中国大陆手机号码（以1开头的11位数字）。"
+    ]
+    vendor.refresh_from_db()
+    assert vendor.contact_phone == "+8613800000001"
 
 
 # Query budgets -------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from shop.order.models import Order
 from shop.partner.models import StockRecord
 from tests.factories.browser import (
     BUYER_EMAIL,
+    BUYER_MOBILE,
     BUYER_PASSWORD,
     RED_DATES,
     RED_DATES_UPC,
@@ -35,7 +36,7 @@ from vendors.models import Shipment, Vendor, VendorEvent
 
 User = get_user_model()
 
-FARMER_EMAIL, FARMER_PASSWORD = "wang.xiuying@example.com", "Limai-2026!"
+FARMER_EMAIL, FARMER_PASSWORD, FARMER_MOBILE = "wang.xiuying@example.com", "Limai-2026!", "13500002222"
 SHOP = "静乐县西坡村藜麦合作社"
 QUINOA = "静乐藜麦 白藜麦 1kg"
 TRACKING_NUMBER = "SF1400123456789"
@@ -56,8 +57,10 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
 
     # when: a visitor wants to sell, registers on the way and applies
     farmer_page.goto(shop_url + "/vendors/apply/")
+    expect(farmer_page.locator("#apply_sign_in_first")).to_contain_text("申请开店需要先有一个账号")
+    farmer_page.locator("#apply-login").click()
     expect(farmer_page).to_have_url(shop_url + "/accounts/login/?next=/vendors/apply/")
-    register(farmer_page, FARMER_EMAIL, FARMER_PASSWORD)
+    register(farmer_page, FARMER_EMAIL, FARMER_PASSWORD, mobile=FARMER_MOBILE)
     expect(farmer_page).to_have_url(shop_url + "/vendors/apply/")
     application = farmer_page.locator("#vendor_apply_form")
     application.get_by_label("店铺名称").fill(SHOP)
@@ -156,7 +159,7 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
 
     # when: a buyer registers and finds it in the catalogue, on its page and in the farmer's storefront
     buyer_page.goto(shop_url + "/accounts/login/")
-    register(buyer_page, BUYER_EMAIL, BUYER_PASSWORD)
+    register(buyer_page, BUYER_EMAIL, BUYER_PASSWORD, mobile=BUYER_MOBILE)
     buyer_page.goto(shop_url + "/catalogue/")
     # then: newest first
     expect(buyer_page.locator(".product_pod h3 a").first).to_have_attribute("title", QUINOA)
@@ -214,7 +217,7 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
     expect(farmer_page.locator("#content_inner")).not_to_contain_text(RED_DATES)
     expect(farmer_page.locator("#content_inner")).not_to_contain_text(BUYER_EMAIL)
     expect(farmer_page.locator("#shipping-address dd")).to_have_text(
-        ["王小明", "+8613812345678", "山西省", "吕梁市", "临县", "城关镇王家庄村 3 号"]
+        ["王小明", "138 1234 5678", "山西省", "吕梁市", "临县", "城关镇王家庄村 3 号"]
     )
     # when: it ships with SF Express
     farmer_page.get_by_label("快递公司").select_option(label="顺丰速运")

@@ -96,14 +96,6 @@ def _events(vendor) -> list[tuple[str, str | None, str]]:
     ]
 
 
-def test_the_apply_page_asks_anonymous_visitors_to_sign_in(django_app):
-    # when
-    page = django_app.get("/vendors/apply/")
-    # then
-    assert page.status_code == 302
-    assert page.location == "/accounts/login/?next=/vendors/apply/"
-
-
 def test_a_new_application_is_pending_and_shows_its_status(django_app, farmer, categories):
     # when
     page = _apply(django_app, farmer, category_indexes=(0, 2)).follow()
@@ -144,6 +136,23 @@ def test_the_application_form_refuses_bad_input_and_saves_nothing(django_app, fa
         "营业执照或身份证照片": "这个字段是必填项。",
     }
     assert Vendor.objects.count() == 0
+
+
+@pytest.mark.parametrize("typed", ["+8613٨٠٠١٣٨٠٠٠", "१३८००१३८०००"])
+def test_the_application_form_refuses_digits_other_than_ascii(django_app, farmer, categories, typed):
+    # when
+    page = _apply(django_app, farmer, values={**APPLICATION, "contact_phone": typed})
+    # then
+    assert page.status_code == 200
+    assert _field_errors(page) == {"手机号码": "请输入有效的中国大陆手机号码（以1开头的11位数字）。"}
+    assert Vendor.objects.count() == 0
+
+
+def test_the_application_form_folds_a_full_width_number_to_ascii(django_app, farmer, categories):
+    # when
+    _apply(django_app, farmer, values={**APPLICATION, "contact_phone": "＋８６ １３８１２３４５６７８"})
+    # then
+    assert Vendor.objects.get(applicant=farmer).contact_phone == "+8613812345678"
 
 
 def test_a_licence_that_is_not_an_image_is_refused(django_app, farmer, categories):

@@ -176,6 +176,9 @@ def test_after_commit_each_message_is_sent_once_in_chinese(
         "- 沁州黄小米 × 1  ¥25.00\n\n"
         f"运费：{_money(order.shipping_incl_tax)}\n"
         f"订单总额：{_money(order.total_incl_tax)}\n"
+        "每个包裹分别由送货的快递员收款：\n"
+        "- 临县王家庄村合作社: ¥79.80\n"
+        "- 沁源县李家沟家庭农场: ¥25.00\n"
         "收货地址：李建国 139 1234 5678, 山西省吕梁市离石区滨河北西路 18 号\n\n"
         f"查看订单：https://shop.example.com/accounts/orders/{number}/\n\n"
         "乡村集市\n"
@@ -197,7 +200,8 @@ def test_after_commit_each_message_is_sent_once_in_chinese(
         (VENDOR_MOBILE, f"【乡村集市】新订单 {number}（1 种商品）待发货，详情请看卖家中心。"),
         (
             BUYER_MOBILE,
-            f"【乡村集市】您的订单 {number}（{_money(order.total_incl_tax)}）已确认。每个包裹发出时我们会短信通知您。",
+            f"【乡村集市】您的订单 {number}（{_money(order.total_incl_tax)}）已确认。每个包裹发出时我们会短信通知您。"
+            "各包裹货到付款：临县王家庄村合作社 ¥79.80；沁源县李家沟家庭农场 ¥25.00",
         ),
     ]
 

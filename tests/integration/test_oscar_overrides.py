@@ -6,10 +6,14 @@ from oscar.core.loading import get_class
 
 from shop.catalogue import views as catalogue_views
 from shop.checkout import forms as checkout_forms
+from shop.checkout import session as checkout_session
+from shop.checkout import utils as checkout_utils
 from shop.checkout import views as checkout_views
 from shop.customer import forms as customer_forms
 from shop.customer import views as customer_views
+from shop.dashboard import views as dashboard_views
 from shop.dashboard.catalogue import tables as dashboard_tables
+from shop.dashboard.orders import views as dashboard_order_views
 from shop.order import utils as order_utils
 from shop.shipping import repository as shipping_repository
 
@@ -21,13 +25,26 @@ from shop.shipping import repository as shipping_repository
         ("catalogue.views", "ProductCategoryView", catalogue_views.ProductCategoryView),
         ("catalogue.views", "ProductDetailView", catalogue_views.ProductDetailView),
         ("checkout.forms", "ShippingAddressForm", checkout_forms.ShippingAddressForm),
+        ("checkout.views", "IndexView", checkout_views.IndexView),
         ("checkout.views", "ShippingAddressView", checkout_views.ShippingAddressView),
         ("checkout.views", "PaymentMethodView", checkout_views.PaymentMethodView),
         ("checkout.views", "PaymentDetailsView", checkout_views.PaymentDetailsView),
         ("dashboard.catalogue.tables", "ProductTable", dashboard_tables.ProductTable),
+        ("dashboard.views", "IndexView", dashboard_views.IndexView),
+        ("dashboard.orders.views", "OrderListView", dashboard_order_views.OrderListView),
+        ("customer.views", "OrderHistoryView", customer_views.OrderHistoryView),
         ("customer.forms", "EmailAuthenticationForm", customer_forms.EmailAuthenticationForm),
         ("customer.views", "AddressCreateView", customer_views.AddressCreateView),
         ("customer.views", "AddressUpdateView", customer_views.AddressUpdateView),
+        ("customer.views", "AccountAuthView", customer_views.AccountAuthView),
+        ("customer.views", "AccountRegistrationView", customer_views.AccountRegistrationView),
+        ("customer.views", "PhoneSignInView", customer_views.PhoneSignInView),
+        ("customer.views", "PhonePasswordResetView", customer_views.PhonePasswordResetView),
+        ("customer.views", "GuestOrderLookupView", customer_views.GuestOrderLookupView),
+        ("customer.views", "AnonymousOrderFormView", customer_views.AnonymousOrderFormView),
+        ("checkout.forms", "GatewayForm", checkout_forms.GatewayForm),
+        ("checkout.session", "CheckoutSessionMixin", checkout_session.CheckoutSessionMixin),
+        ("checkout.utils", "CheckoutSessionData", checkout_utils.CheckoutSessionData),
         ("order.utils", "OrderCreator", order_utils.OrderCreator),
         ("shipping.repository", "Repository", shipping_repository.Repository),
     ],

@@ -25,7 +25,9 @@ def test_allocating_more_than_is_free_raises_sold_out_and_changes_nothing(china)
     with translation.override("zh-hans"), pytest.raises(SoldOut) as sold_out:
         record.allocate(2)
     # then
-    assert str(sold_out.value) == "抱歉，“沁州黄小米”刚刚售罄（剩余不足 2 件）。您的购物车已保留。"
+    assert str(sold_out.value) == (
+        "抱歉，“沁州黄小米”库存不够了，买不到 2 件。购物车已为您保留：请减少数量或删掉这件商品，再去结算。"
+    )
     assert _stock(record) == (3, 2)
     record.allocate(1)
     assert _stock(record) == (3, 3)

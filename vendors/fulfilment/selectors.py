@@ -8,7 +8,9 @@ Rules:
   grouped by vendors.fulfilment.shipping.basket_vendor_groups, with each parcel's charge).
 - A customer acts on a vendor's part only of an order of its own (``customer_order_part_get``); a guest
   only through its order's link, once Oscar's e-mail check passed (``guest_order_part_get``).
-- Cash on delivery: the buyer owes the goods and shipping of the parts not cancelled (``order_amount_due``).
+- Cash on delivery: the buyer owes the goods and shipping of the parts not cancelled; an order without parts
+  owes its total. One expression says so (``order_amount_owed``), for one order (``order_amount_due``) and
+  for lists (annotated on a queryset), so every page shows the same figure after a partial cancellation.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +18,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
+    DecimalField,
     Exists,
     F,
     IntegerField,
@@ -25,6 +29,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -174,11 +179,47 @@ def order_vendor_groups(order) -> list[tuple[OrderPart | None, list]]:
     return list(groups.values())
 
 
-def order_amount_due(*, order) -> Decimal | None:
-    """What the buyer pays on delivery: goods and shipping of the parts not cancelled; None without parts."""
-    parts = list(OrderPart.objects.filter(order_id=order.pk).values_list("status", "goods_total", "shipping_charge"))
-    if not parts:
-        return None
-    return sum(
-        (goods + shipping for status, goods, shipping in parts if status != OrderPart.Status.CANCELLED), Decimal("0.00")
+def order_amount_owed():
+    """An expression on Order: what the buyer still owes, the goods and shipping of its parts not cancelled
+    (0.00 once every part is cancelled); its total when it has no parts (placed before parts)."""
+    money = DecimalField(max_digits=12, decimal_places=2)
+    kept = (
+        OrderPart.objects.filter(order_id=OuterRef("pk"))
+        .exclude(status=OrderPart.Status.CANCELLED)
+        .values("order_id")
+        .annotate(owed=Sum(F("goods_total") + F("shipping_charge"), output_field=money))
+        .values("owed")
     )
+    return Case(
+        When(
+            Exists(OrderPart.objects.filter(order_id=OuterRef("pk"))),
+            then=Coalesce(Subquery(kept, output_field=money), Value(Decimal("0.00"), output_field=money)),
+        ),
+        default=F("total_incl_tax"),
+        output_field=money,
+    )
+
+
+def orders_with_amount_owed(queryset: QuerySet) -> QuerySet:
+    """The orders, each with ``amount_owed`` (``order_amount_owed``), for lists and sums."""
+    return queryset.annotate(amount_owed=order_amount_owed())
+
+
+def order_amount_due(*, order) -> Decimal | None:
+    """What the buyer pays on delivery (``order_amount_owed``); None for an order without parts."""
+    row = (
+        Order.objects.filter(pk=order.pk)
+        .annotate(owed=order_amount_owed(), has_parts=Exists(OrderPart.objects.filter(order_id=OuterRef("pk"))))
+        .values_list("owed", "has_parts")
+        .first()
+    )
+    return row[0] if row and row[1] else None
+
+
+def order_amount_cancelled(*, order) -> Decimal:
+    """What the cancelled parts of the order came to (goods and shipping), no longer owed."""
+    money = DecimalField(max_digits=12, decimal_places=2)
+    total = OrderPart.objects.filter(order_id=order.pk, status=OrderPart.Status.CANCELLED).aggregate(
+        total=Sum(F("goods_total") + F("shipping_charge"), output_field=money)
+    )["total"]
+    return total or Decimal("0.00")

@@ -128,9 +128,10 @@ def _lock(part: OrderPart) -> OrderPart:
 
 
 @transaction.atomic
-def order_part_cancel(*, part: OrderPart, cancelled_by) -> OrderPart:
-    """The buyer cancels one vendor's part: allocations released, part cancelled, order status
-    refreshed, a note on the order, the vendor told.
+def order_part_cancel(*, part: OrderPart, cancelled_by, reason: str = "", note: str = "") -> OrderPart:
+    """The buyer cancels one vendor's part, saying why (``reason``, a CancelReason, and an optional
+    ``note``): allocations released, part cancelled with its reason, order status refreshed, a note on
+    the order, the vendor told (the reason with it).
 
     Raises PartNotCancellable unless the part is waiting with nothing shipped.
     """
@@ -145,13 +146,14 @@ def order_part_cancel(*, part: OrderPart, cancelled_by) -> OrderPart:
         )
     part.status = Status.CANCELLED
     part.cancelled_at = timezone.now()
-    part.save(update_fields=["status", "cancelled_at"])
+    part.cancel_reason, part.cancel_note = reason, note[:200]
+    part.save(update_fields=["status", "cancelled_at", "cancel_reason", "cancel_note"])
     order_status_refresh(order=part.order)
     OrderNote.objects.create(
         order=part.order,
         user=cancelled_by,
         note_type=OrderNote.SYSTEM,
-        message=f"{part.vendor.name}: cancelled by the buyer",
+        message=f"{part.vendor.name}: cancelled by the buyer" + (f" ({reason}: {note[:200]})" if reason else ""),
     )
     notifications.notify_part_cancelled(part=part)
     return part

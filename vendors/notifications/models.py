@@ -20,6 +20,7 @@ class Message(models.Model):
         PART_CANCELLED = "part_cancelled", _("Order cancelled (vendor)")
         VENDOR_DECISION = "vendor_decision", _("Shop decision (vendor)")
         LOW_STOCK = "low_stock", _("Low stock (vendor)")
+        VERIFICATION_CODE = "verification_code", _("SMS code")
 
     class Channel(models.TextChoices):
         EMAIL = "email", pgettext_lazy("notification", "E-mail")
@@ -46,6 +47,9 @@ class Message(models.Model):
         "partner.StockRecord", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     vendor = models.ForeignKey("vendors.Vendor", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # An SMS code in clear, kept only until the message is sent or given up (blanked then); never retried
+    # by an admin, never sent once PHONE_CODE_TTL_SECONDS are over (shop.customer.phone_codes).
+    secret = models.CharField(max_length=16, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

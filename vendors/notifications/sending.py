@@ -5,6 +5,8 @@ Rules:
   than NOTIFICATION_RESEND_AFTER_SECONDS: its worker died); no row claimed means another worker sent
   or is sending it, so nothing is sent. A send error puts it back to pending with a backoff; after
   NOTIFICATION_MAX_ATTEMPTS it is failed, for an admin to retry (vendors.notifications.services).
+- An SMS code (kind verification_code) is sent only within PHONE_CODE_TTL_SECONDS of its writing, and its
+  clear text (``secret``) is blanked as soon as the message is sent or given up.
 - Texts are rendered at send time from the templates in notifications/<kind>/, in the message's
   language; every link starts with settings.SITE_URL.
 """
@@ -45,18 +47,24 @@ def message_send(*, message_pk: int) -> int | None:
         return None
     ours = Message.objects.filter(pk=message_pk, status=Status.SENDING, claimed_at=now)
     message = Message.objects.get(pk=message_pk)
+    if message.kind == Message.Kind.VERIFICATION_CODE and message.created_at < now - timedelta(
+        seconds=settings.PHONE_CODE_TTL_SECONDS
+    ):
+        # A code that arrives after it expired only confuses: never send it late.
+        ours.update(status=Status.FAILED, secret="", last_error="expired before sending", next_attempt_at=None)
+        return None
     try:
         _deliver(message)
     except Exception as error:  # any backend's error: recorded on the row, retried, then failed
         logger.warning("sending message %s failed (attempt %s)", message_pk, message.attempts, exc_info=True)
         last_error = f"{type(error).__name__}: {error}"[:2000]
         if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-            ours.update(status=Status.FAILED, last_error=last_error, next_attempt_at=None)
+            ours.update(status=Status.FAILED, secret="", last_error=last_error, next_attempt_at=None)
             return None
         delay = retry_delay(attempts=message.attempts)
         ours.update(status=Status.PENDING, last_error=last_error, next_attempt_at=now + timedelta(seconds=delay))
         return delay
-    ours.update(status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None)
+    ours.update(status=Status.SENT, secret="", sent_at=timezone.now(), next_attempt_at=None)
     return None
 
 
@@ -98,13 +106,20 @@ def message_render(*, message: Message) -> dict[str, str]:
 
 def _context(message: Message) -> dict:
     base = settings.SITE_URL.rstrip("/")
-    context = {"message": message, "shop_name": settings.OSCAR_SHOP_NAME, "site_url": base}
+    context = {"message": message, "shop_name": settings.OSCAR_SHOP_NAME, "site_url": base, "code": message.secret}
+    context["code_minutes"] = settings.PHONE_CODE_TTL_SECONDS // 60
     order = message.order
     if order is not None:
         lines = order.lines.select_related("partner").order_by("pk")
         if message.part_id:
             lines = lines.filter(partner_id=message.part.vendor.partner_id)
         context.update(order=order, lines=list(lines), address=_address_text(order.shipping_address))
+        # Each shop's parcel comes by its own courier, who collects that parcel's goods and shipping.
+        context["parcels"] = [
+            (part.vendor.name, part.total)
+            for part in order.vendor_parts.select_related("vendor").order_by("pk")
+            if part.status != part.Status.CANCELLED
+        ]
         if order.user_id:
             path = reverse("customer:order", kwargs={"order_number": order.number})
         else:

@@ -164,6 +164,12 @@ def notify_low_stock(*, stockrecord) -> None:
     )
 
 
+def notify_verification_code(*, phone: str, code: str, key: str, language: str) -> None:
+    """An SMS code to one mainland number (+86 and 11 digits), written in the caller's transaction and
+    sent on commit; ``key`` names the code (its row), so writing it twice sends once."""
+    _write([_message(Kind.VERIFICATION_CODE, Channel.SMS, phone, language, key=key, secret=code)])
+
+
 def _message(kind: str, channel: str, recipient: str, language: str, *, key, **about) -> Message:
     return Message(
         kind=kind,
@@ -259,9 +265,12 @@ def _enqueue(message_pks: list[int]) -> None:
 def message_retry(*, message_pk: int) -> bool:
     """An admin's retry of a failed message: pending again with fresh attempts, enqueued on commit.
 
-    Returns False (nothing changed) when the message is not failed (any more)."""
-    retried = Message.objects.filter(pk=message_pk, status=Status.FAILED).update(
-        status=Status.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
+    Returns False (nothing changed) when the message is not failed (any more), or is an SMS code (its
+    clear text is gone and it would be late: the buyer asks for a new one)."""
+    retried = (
+        Message.objects.filter(pk=message_pk, status=Status.FAILED)
+        .exclude(kind=Kind.VERIFICATION_CODE)
+        .update(status=Status.PENDING, attempts=0, next_attempt_at=None, claimed_at=None)
     )
     if retried:
         enqueue_on_commit(send_message_task, message_pk)
@@ -270,5 +279,7 @@ def message_retry(*, message_pk: int) -> bool:
 
 def messages_retry_failed() -> int:
     """Retry every failed message; returns how many."""
-    pks = list(Message.objects.filter(status=Status.FAILED).values_list("pk", flat=True))
+    pks = list(
+        Message.objects.filter(status=Status.FAILED).exclude(kind=Kind.VERIFICATION_CODE).values_list("pk", flat=True)
+    )
     return sum(message_retry(message_pk=pk) for pk in pks)

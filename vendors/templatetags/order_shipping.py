@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django import template
 
+from shop.core.phone import format_mainland_mobile
 from vendors.fulfilment import selectors
 from vendors.models import OrderPart, OrderStatus
 
@@ -37,3 +38,14 @@ def part_status_label(status: str) -> str:
 @register.simple_tag
 def order_amount_due(order) -> Decimal | None:
     return selectors.order_amount_due(order=order)
+
+
+@register.simple_tag
+def order_amount_cancelled(order) -> Decimal:
+    return selectors.order_amount_cancelled(order=order)
+
+
+@register.filter
+def mobile(value) -> str:
+    """A mobile number as a Chinese shop writes it: 138 1234 5678 (anything else as it is)."""
+    return format_mainland_mobile(str(value)) if value else ""

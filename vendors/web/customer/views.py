@@ -1,5 +1,8 @@
 """A buyer acts on one vendor's part of its own order: cancel it (not shipped yet) or confirm receipt.
 
+Each is deliberate: the order page's button opens a page that asks (GET), and only its form acts (POST).
+Cancelling asks why (PartCancelForm: a short list and an optional note), which the shop sees.
+
 A signed-in buyer acts on its own orders (vendors.fulfilment.selectors.customer_order_part_get); a guest through its
 order's link, after confirming the order's e-mail address on Oscar's page as for viewing it (Oscar's
 AnonymousOrderMixin). Anyone else's order or part: 404. The rules are vendors.fulfilment.services'; a refusal (someone
@@ -8,8 +11,7 @@ shipped meanwhile) is a message on the order page, never a 500.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from vendors.fulfilment.services import (
     order_part_cancel,
     order_part_confirm_delivered,
 )
+from vendors.web.customer.forms import PartCancelForm
 
 
 class _PartActionView(View):
@@ -32,15 +35,29 @@ class _PartActionView(View):
     action = ""
 
     def get(self, request, **kwargs):
-        self.get_part()
-        return HttpResponseNotAllowed(["POST"])
+        return self.ask(self.get_part(), PartCancelForm() if self.action == "cancel" else None)
+
+    def ask(self, part, form):
+        template = (
+            "vendors/customer/part_cancel.html" if self.action == "cancel" else "vendors/customer/part_confirm.html"
+        )
+        context = {"part": part, "order": part.order, "form": form, "order_url": self.order_page(part)}
+        return render(self.request, template, context)
 
     def post(self, request, **kwargs):
         part = self.get_part()
         actor = request.user if request.user.is_authenticated else None  # a guest acts through its link
+        form = PartCancelForm(request.POST) if self.action == "cancel" else None
+        if form is not None and not form.is_valid():
+            return self.ask(part, form)
         try:
             if self.action == "cancel":
-                order_part_cancel(part=part, cancelled_by=actor)
+                order_part_cancel(
+                    part=part,
+                    cancelled_by=actor,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
                 messages.success(
                     request,
                     _("Your items from %(shop)s are cancelled; the shop has been told.") % {"shop": part.vendor.name},

@@ -26,7 +26,12 @@ class VendorApplicationForm(forms.Form):
 
     name = _model_field("name", form_class=PlainTextField)
     contact_name = _model_field("contact_name", form_class=PlainTextField)
-    contact_phone = _model_field("contact_phone", max_length=32, help_text=_("11 digits, e.g. 138 1234 5678"))
+    contact_phone = _model_field(
+        "contact_phone",
+        max_length=32,
+        help_text=_("11 digits, e.g. 138 1234 5678"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
     province = _model_field("province", form_class=PlainTextField)
     county = _model_field("county", form_class=PlainTextField, help_text=_("e.g. 临县"))
     village = _model_field("village", form_class=PlainTextField, help_text=_("e.g. 王家庄村"))

@@ -43,6 +43,12 @@ class ApplyView(LoginRequiredMixin, generic.FormView):
     form_class = VendorApplicationForm
     template_name = "vendors/apply/apply.html"
 
+    def handle_no_permission(self):
+        # A visitor with no account is told why one is needed and given the doors, not sent to a bare login page.
+        if self.request.user.is_authenticated:
+            return super().handle_no_permission()
+        return render(self.request, "vendors/apply/sign_in_first.html", {"next": self.request.path})
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.vendor = vendor_application_for_user(request.user)
