@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "oscar.apps.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
     "shop.catalogue.apps.CatalogueConfig",
-    "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
+    "shop.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "shop.partner.apps.PartnerConfig",
     "shop.basket.apps.BasketConfig",

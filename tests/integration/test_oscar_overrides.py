@@ -5,6 +5,8 @@ from django.conf import settings
 from oscar.core.loading import get_class
 
 from shop.catalogue import views as catalogue_views
+from shop.catalogue.reviews import forms as review_forms
+from shop.catalogue.reviews import views as review_views
 from shop.checkout import forms as checkout_forms
 from shop.checkout import views as checkout_views
 from shop.customer import forms as customer_forms
@@ -20,6 +22,8 @@ from shop.shipping import repository as shipping_repository
         ("catalogue.views", "CatalogueView", catalogue_views.CatalogueView),
         ("catalogue.views", "ProductCategoryView", catalogue_views.ProductCategoryView),
         ("catalogue.views", "ProductDetailView", catalogue_views.ProductDetailView),
+        ("catalogue.reviews.views", "CreateProductReview", review_views.CreateProductReview),
+        ("catalogue.reviews.forms", "ProductReviewForm", review_forms.ProductReviewForm),
         ("checkout.forms", "ShippingAddressForm", checkout_forms.ShippingAddressForm),
         ("checkout.views", "ShippingAddressView", checkout_views.ShippingAddressView),
         ("checkout.views", "PaymentMethodView", checkout_views.PaymentMethodView),
@@ -62,3 +66,11 @@ def test_oscar_uses_our_basket():
     from shop.basket.models import Basket
 
     assert get_model("basket", "Basket") is Basket
+
+
+def test_oscar_uses_our_product_review():
+    from oscar.core.loading import get_model
+
+    from shop.catalogue.reviews.models import ProductReview
+
+    assert get_model("reviews", "ProductReview") is ProductReview

@@ -6,9 +6,8 @@ Rules:
 - Every list loads what its product cards show in a fixed number of queries, whatever the page size.
 """
 
-from django.db.models import Avg, Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from oscar.apps.catalogue.reviews.models import ProductReview
 
 from shop.catalogue.models import Product
 from vendors.listings.selectors import hidden_vendor_products
@@ -97,12 +96,3 @@ def storefront_vendor_products(*, vendor: Vendor) -> QuerySet:
         .prefetch_related("stockrecords__partner__vendor")
         .order_by("-date_created", "-pk")
     )
-
-
-def storefront_vendor_rating(*, vendor: Vendor) -> dict:
-    """Average score and count of the approved reviews of the vendor's public products."""
-    return ProductReview.objects.filter(
-        status=ProductReview.APPROVED,
-        product__is_public=True,
-        product__stockrecords__partner=vendor.partner,
-    ).aggregate(average=Avg("score"), count=Count("pk"))

@@ -21,12 +21,12 @@ from vendors.onboarding.county import (
 )
 from vendors.onboarding.selectors import vendor_application_for_user
 from vendors.onboarding.services import ShopNameTaken, VendorStatusError, application_can_change, vendor_apply
+from vendors.reviews.selectors import vendor_rating
 from vendors.storefront.selectors import (
     storefront_counties,
     storefront_vendor_get,
     storefront_vendor_list,
     storefront_vendor_products,
-    storefront_vendor_rating,
 )
 from vendors.web.public.forms import InvitationAcceptForm, VendorApplicationForm
 
@@ -186,5 +186,5 @@ class StorefrontView(generic.ListView):
         return {
             **super().get_context_data(**kwargs),
             "vendor": self.vendor,
-            "rating": storefront_vendor_rating(vendor=self.vendor),
+            "rating": vendor_rating(vendor=self.vendor),
         }
