@@ -143,7 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_REDIRECT_URL = "/accounts/"
+# Signing in with no page asked for lands a seller in the seller center, a buyer in its account (vendors.web.public).
+LOGIN_REDIRECT_URL = "/vendors/signed-in/"
 
 # Language and region: Chinese first, English selectable.
 LANGUAGE_CODE = "zh-hans"

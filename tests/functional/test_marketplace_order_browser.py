@@ -27,7 +27,7 @@ OTHER_SELLER_MOBILE, OTHER_SELLER_PASSWORD = "13900000002", "Xiaomi-2026!"
 
 def _add_to_basket(page, shop_url: str, stockrecord) -> None:
     page.goto(shop_url + stockrecord.product.get_absolute_url())
-    page.get_by_role("button", name="添加至购物车").click()
+    page.get_by_role("button", name="加入购物车").click()
     expect(page.locator("#messages .alert-success")).to_contain_text(stockrecord.product.title)
 
 
@@ -70,14 +70,14 @@ def test_a_buyer_orders_from_two_shops_pays_each_shops_shipping_and_sees_both_pa
     register(buyer_page, BUYER_EMAIL, BUYER_PASSWORD)
     _add_to_basket(buyer_page, shop_url, dates)
     _add_to_basket(buyer_page, shop_url, millet)
-    buyer_page.locator("a.btn-cart").click()
+    buyer_page.locator("#header_basket").click()
     # then: one group per shop, each with its own shipping
     groups = _shop_groups(buyer_page)
     expect(groups.locator(".vendor-name")).to_have_text([dates_vendor.name, millet_vendor.name])
     expect(groups.locator(".vendor-shipping")).to_have_text(["¥8.00", "¥6.00"])
 
     # when: checking out with cash on delivery, up to the preview
-    buyer_page.get_by_role("link", name="进行结算").click()
+    buyer_page.get_by_role("link", name="去结算").click()
     enter_chinese_address(buyer_page)
     buyer_page.get_by_label("货到付款").check()
     buyer_page.get_by_role("button", name="继续").click()

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from oscar.core.loading import get_class
 
+from shop.basket import views as basket_views
 from shop.catalogue import views as catalogue_views
 from shop.catalogue.reviews import forms as review_forms
 from shop.catalogue.reviews import views as review_views
@@ -12,6 +13,7 @@ from shop.checkout import views as checkout_views
 from shop.customer import forms as customer_forms
 from shop.customer import views as customer_views
 from shop.dashboard.catalogue import tables as dashboard_tables
+from shop.dashboard.users import tables as dashboard_user_tables
 from shop.order import utils as order_utils
 from shop.shipping import repository as shipping_repository
 
@@ -24,14 +26,18 @@ from shop.shipping import repository as shipping_repository
         ("catalogue.views", "ProductDetailView", catalogue_views.ProductDetailView),
         ("catalogue.reviews.views", "CreateProductReview", review_views.CreateProductReview),
         ("catalogue.reviews.forms", "ProductReviewForm", review_forms.ProductReviewForm),
+        ("basket.views", "BasketAddView", basket_views.BasketAddView),
         ("checkout.forms", "ShippingAddressForm", checkout_forms.ShippingAddressForm),
         ("checkout.views", "ShippingAddressView", checkout_views.ShippingAddressView),
         ("checkout.views", "PaymentMethodView", checkout_views.PaymentMethodView),
         ("checkout.views", "PaymentDetailsView", checkout_views.PaymentDetailsView),
         ("dashboard.catalogue.tables", "ProductTable", dashboard_tables.ProductTable),
+        ("dashboard.catalogue.tables", "CategoryTable", dashboard_tables.CategoryTable),
+        ("dashboard.users.tables", "UserTable", dashboard_user_tables.UserTable),
         ("customer.forms", "EmailAuthenticationForm", customer_forms.EmailAuthenticationForm),
         ("customer.views", "AddressCreateView", customer_views.AddressCreateView),
         ("customer.views", "AddressUpdateView", customer_views.AddressUpdateView),
+        ("customer.views", "OrderHistoryView", customer_views.OrderHistoryView),
         ("order.utils", "OrderCreator", order_utils.OrderCreator),
         ("shipping.repository", "Repository", shipping_repository.Repository),
     ],

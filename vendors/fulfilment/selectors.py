@@ -8,7 +8,9 @@ Rules:
   grouped by vendors.fulfilment.shipping.basket_vendor_groups, with each parcel's charge).
 - A customer acts on a vendor's part only of an order of its own (``customer_order_part_get``); a guest
   only through its order's link, once Oscar's e-mail check passed (``guest_order_part_get``).
-- Cash on delivery: the buyer owes the goods and shipping of the parts not cancelled (``order_amount_due``).
+- Cash on delivery: the buyer owes the goods and shipping of the parts not cancelled (``order_amount_due``),
+  and still has to pay for the parts not delivered yet (``order_amount_owed``).
+- The buyer's order list is split in tabs by the order's overall status (``ORDER_TABS``).
 """
 
 from dataclasses import dataclass, field
@@ -16,11 +18,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import (
+    Count,
     Exists,
     F,
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -31,7 +35,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from shop.order.models import Line, Order, ShippingEventQuantity
-from vendors.models import OrderPart, Shipment, Vendor
+from vendors.models import OrderPart, OrderStatus, Shipment, Vendor
 
 
 def shipped_quantity() -> Coalesce:
@@ -182,3 +186,39 @@ def order_amount_due(*, order) -> Decimal | None:
     return sum(
         (goods + shipping for status, goods, shipping in parts if status != OrderPart.Status.CANCELLED), Decimal("0.00")
     )
+
+
+# The buyer's order list tabs: the order's overall status (vendors.fulfilment.services.order_status_derive)
+# -> its tab. A partly shipped order waits for parcels to arrive; a partly cancelled one (nothing
+# shipped yet) waits to be shipped; a cancelled order is only under "all".
+ORDER_TABS: dict[str, tuple[str, ...]] = {
+    "to-ship": (OrderStatus.WAITING, OrderStatus.PARTLY_CANCELLED),
+    "to-receive": (OrderStatus.PARTLY_SHIPPED, OrderStatus.SHIPPED),
+    "done": (OrderStatus.DELIVERED,),
+}
+
+
+def customer_order_tab_counts(*, orders: QuerySet) -> dict[str, int]:
+    """How many of ``orders`` each tab holds ("all" too), in one query."""
+    return orders.aggregate(
+        all=Count("pk"), **{tab: Count("pk", filter=Q(status__in=statuses)) for tab, statuses in ORDER_TABS.items()}
+    )
+
+
+def customer_orders_in_tab(*, orders: QuerySet, tab: str) -> QuerySet:
+    """``orders`` in the tab (all of them for an unknown tab), each with its parts and their shops."""
+    if tab in ORDER_TABS:
+        orders = orders.filter(status__in=ORDER_TABS[tab])
+    return orders.prefetch_related(
+        Prefetch("vendor_parts", queryset=OrderPart.objects.select_related("vendor").order_by("pk"))
+    )
+
+
+def order_amount_owed(*, order) -> Decimal | None:
+    """What the buyer still pays on delivery: the parts neither cancelled nor delivered yet; None without
+    parts. Reads the prefetched parts (customer_orders_in_tab)."""
+    parts = list(order.vendor_parts.all())
+    if not parts:
+        return None
+    open_parts = (OrderPart.Status.WAITING, OrderPart.Status.SHIPPED)
+    return sum((part.total for part in parts if part.status in open_parts), Decimal("0.00"))

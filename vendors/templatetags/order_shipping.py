@@ -1,6 +1,6 @@
 """The customer's order pages: per vendor what was shipped (``{% order_shipping_by_vendor order as groups %}``),
 the order's overall status label (``order.status|order_status_label``) and what is due on delivery
-(``{% order_amount_due order as due %}``).
+(``{% order_amount_due order as due %}``) and what is still owed (``{% order_amount_owed order as owed %}``).
 
 Tags because Oscar's customer order views are not forked: each calls one selector or service read
 (a fixed number of queries, whatever the number of lines and parcels) instead of walking
@@ -37,3 +37,8 @@ def part_status_label(status: str) -> str:
 @register.simple_tag
 def order_amount_due(order) -> Decimal | None:
     return selectors.order_amount_due(order=order)
+
+
+@register.simple_tag
+def order_amount_owed(order) -> Decimal | None:
+    return selectors.order_amount_owed(order=order)

@@ -13,16 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView
 from oscar.apps.catalogue.reviews import views as oscar_views
 
-from shop.catalogue.models import Product
 from vendors.reviews.selectors import buyer_reviewable_line
 from vendors.reviews.services import ReviewNotAllowed, review_write
+from vendors.storefront.selectors import storefront_product_detail_queryset
 
 
 class CreateProductReview(oscar_views.CreateProductReview):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        self.product = get_object_or_404(Product, pk=kwargs["product_pk"], is_public=True)
+        self.product = get_object_or_404(storefront_product_detail_queryset(), pk=kwargs["product_pk"], is_public=True)
         self.line = buyer_reviewable_line(
             user=request.user, product=self.product, line_pk=request.POST.get("line", request.GET.get("line"))
         )
