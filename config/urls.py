@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/orders/", include("vendors.web.customer.urls")),
     path("dashboard/notifications/", include("vendors.web.dashboard.notification_urls")),
     path("dashboard/live-report/", include("vendors.web.dashboard.live_report_urls")),
+    # Before Oscar's URLs: our home page at / (Oscar's redirected to the catalogue).
+    path("", include("vendors.web.home.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

@@ -8,6 +8,7 @@ EMAIL_URL to point at real services (see .env.example).
 from pathlib import Path
 
 import environ
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
 
@@ -233,6 +234,7 @@ SEARCH_REINDEX_FIRST_LOOKBACK_SECONDS = env.int("SEARCH_REINDEX_FIRST_LOOKBACK_S
 
 # Oscar
 OSCAR_SHOP_NAME = "乡村集市"
+OSCAR_HOMEPAGE = reverse_lazy("home:index")
 OSCAR_SHOP_TAGLINE = _("Local produce from Shanxi villages")
 OSCAR_DEFAULT_CURRENCY = "CNY"
 OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¥#,##0.00"}}

@@ -10,6 +10,7 @@ addresses and the shop's own data (tracking numbers, order numbers) are not word
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
@@ -19,10 +20,11 @@ from django.urls import Resolver404, resolve, reverse
 
 from shop.catalogue.models import Product
 from tests.factories.demo import seed_demo
-from tests.factories.live_sales import make_event, make_item
+from tests.factories.live_sales import make_event
 from tests.factories.marketplace import make_order, make_parts, make_product, make_vendor, ship_all
 from tests.factories.pages import add_to_basket, checkout_to_address_step, checkout_to_preview
 from vendors.demo import ADMIN_EMAIL, DEMO_SELLER_MOBILE
+from vendors.live.services import live_item_add
 from vendors.models import OrderPart, Vendor
 
 User = get_user_model()
@@ -143,7 +145,9 @@ def make_market(china) -> dict:
     ship_all(vendor, seller, orders[1])
     ship_all(vendor, seller, orders[2])
     OrderPart.objects.filter(order=orders[2]).update(status=OrderPart.Status.DELIVERED)
-    make_item(make_event(), vendor=vendor)
+    # A live event with one of the shop's demo products (a factory-made category would take a path
+    # the demo's categories already have).
+    live_item_add(event=make_event(), product=products[0], live_price=Decimal("29.90"), quantity=10, per_buyer_limit=2)
     return {"admin": admin, "seller": seller, "buyer": buyer}
 
 

@@ -24,7 +24,7 @@ NOT_FOUND = {
     "title": "页面不存在 | 乡村集市",
     "heading": "页面找不到了",
     "text": ["可能是商品已下架、店铺暂停营业，或者链接有误。"],
-    "links": [("返回首页", "/catalogue/"), ("逛逛乡村店铺", "/vendors/")],
+    "links": [("返回首页", "/"), ("逛逛乡村店铺", "/vendors/")],
 }
 
 
@@ -75,5 +75,5 @@ def test_a_refused_page_is_a_chinese_403_inside_the_site(django_app, db):
         "title": "无权访问 | 乡村集市",
         "heading": "您无权打开这个页面",
         "text": ["这个页面属于其他账号。请用对应的账号登录，或者继续逛逛。"],
-        "links": [("返回首页", "/catalogue/"), ("逛逛乡村店铺", "/vendors/")],
+        "links": [("返回首页", "/"), ("逛逛乡村店铺", "/vendors/")],
     }

@@ -77,7 +77,7 @@ def test_the_seller_center_has_its_own_header_without_the_shoppers_basket(django
     assert bar.select_one(".seller-header-shop").get_text(strip=True) == "临县王家庄村红枣合作社"
     assert [(a["id"], a.get_text(strip=True), a["href"]) for a in bar.select(".site-icon")] == [
         ("seller_storefront_link", "我的店铺", f"/vendors/{vendor.slug}/"),
-        ("seller_market_link", "逛集市", "/catalogue/"),
+        ("seller_market_link", "逛集市", "/"),
     ]
 
 

@@ -124,6 +124,8 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
     product_form.get_by_label("分类").select_option(label="— 藜麦")
     product_form.get_by_label("价格（元）").fill("36.00")
     product_form.get_by_label("可售数量").fill("50")
+    product_form.get_by_label("照片 1").set_input_files(jpeg(tmp_path / "IMG_0001.jpg", "orange"))
+    product_form.locator("#product-more summary").click()  # the optional details are folded
     product_form.get_by_label("商品描述").fill("<p>高原种植，<strong>颗粒饱满</strong>。</p>")
     product_form.get_by_label("产地市").fill("忻州市")
     product_form.get_by_label("产地县区").fill("静乐县")
@@ -131,7 +133,6 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
     product_form.get_by_label("净含量").fill("1kg")
     product_form.get_by_label("采收季节").fill("9-10月")
     product_form.get_by_label("储存方式").fill("阴凉干燥处")
-    product_form.get_by_label("照片 1").set_input_files(jpeg(tmp_path / "IMG_0001.jpg", "orange"))
     product_form.get_by_role("button", name="上架销售").click()
     # then
     expect(farmer_page).to_have_url(shop_url + "/seller/products/")

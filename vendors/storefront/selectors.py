@@ -114,3 +114,15 @@ def storefront_vendor_products(*, vendor: Vendor) -> QuerySet:
         .prefetch_related("stockrecords__partner__vendor")
         .order_by("-date_created", "-pk")
     )
+
+
+def storefront_best_sellers(*, limit: int = 8) -> list:
+    """The browsable products that sold most (units, cancelled parts not counted), most sold first."""
+    products = storefront_product_list().annotate(sold=sold_count()).filter(sold__gt=0)
+    return list(products.order_by("-sold", "-pk")[:limit])
+
+
+def storefront_featured_vendors(*, limit: int = 6) -> list[Vendor]:
+    """Approved shops with the most public products, for the home page."""
+    vendors = storefront_vendor_list().filter(product_count__gt=0).select_related("partner")
+    return list(vendors.order_by("-product_count", "name")[:limit])
