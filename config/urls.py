@@ -1,4 +1,5 @@
-"""Site URLs: Oscar's shop at the root, language switching, media in development."""
+"""Site URLs: Oscar's shop at the root, language switching, media in development; Oscar's 403 and 404
+pages (ours in Chinese, inside the site's layout) instead of Django's bare English ones."""
 
 from django.apps import apps
 from django.conf import settings
@@ -18,8 +19,13 @@ urlpatterns = [
     path("accounts/orders/", include("vendors.web.customer.urls")),
     path("dashboard/notifications/", include("vendors.web.dashboard.notification_urls")),
     path("dashboard/live-report/", include("vendors.web.dashboard.live_report_urls")),
+    # Before Oscar's URLs: our home page at / (Oscar's redirected to the catalogue).
+    path("", include("vendors.web.home.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
+
+handler403 = "oscar.views.handler403"
+handler404 = "oscar.views.handler404"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -61,6 +61,8 @@ def compile_translations() -> None:
     Django may have loaded the catalogues already (pytest-django sets Django up first): those are
     dropped, as Django's own setting_changed handler does, so the new .mo is read.
     """
+    import gettext as gettext_module
+
     from asgiref.local import Local
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
@@ -79,6 +81,8 @@ def compile_translations() -> None:
         os.replace(partial, mo)
         compiled = True
     if compiled:
+        # Python's gettext keeps each .mo it read (by path): without this the old one would be served again.
+        gettext_module._translations.clear()
         trans_real._translations = {}
         trans_real._default = None
         trans_real._active = Local()

@@ -159,7 +159,11 @@ class VendorInvitation(models.Model):
 
 
 class Shipment(models.Model):
-    """Carrier and tracking number of a vendor's parcel; the lines and quantities live in Oscar's ShippingEvent."""
+    """Carrier and tracking number of a vendor's parcel; the lines and quantities live in Oscar's ShippingEvent.
+
+    A parcel the farmer takes to the buyer (自送) or leaves at the village post station (村邮站) has no
+    tracking number; any carrier's number is kept as printed (formats differ from carrier to carrier).
+    """
 
     class Carrier(models.TextChoices):
         SF = "sf", "顺丰速运"
@@ -170,12 +174,19 @@ class Shipment(models.Model):
         EMS = "ems", "中国邮政 EMS"
         JD = "jd", "京东物流"
         JT = "jt", "极兔速递"
-        OTHER = "other", _("Other")
+        SELF = "self", pgettext_lazy("carrier", "Delivered by the seller")
+        VILLAGE_POST = "village_post", pgettext_lazy("carrier", "Village post station")
+        OTHER = "other", pgettext_lazy("carrier", "Other carrier")
+
+        @classmethod
+        def without_tracking(cls) -> tuple[str, ...]:
+            """Carriers whose parcels have no tracking number."""
+            return (cls.SELF, cls.VILLAGE_POST)
 
     event = models.OneToOneField("order.ShippingEvent", on_delete=models.CASCADE, related_name="shipment")
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="shipments")
     carrier = models.CharField(_("Carrier"), max_length=16, choices=Carrier.choices)
-    tracking_number = models.CharField(_("Tracking number"), max_length=40)
+    tracking_number = models.CharField(_("Tracking number"), max_length=40, blank=True)
     shipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

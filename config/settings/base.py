@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
 
@@ -53,7 +54,7 @@ INSTALLED_APPS = [
     "oscar.apps.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
     "shop.catalogue.apps.CatalogueConfig",
-    "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
+    "shop.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "shop.partner.apps.PartnerConfig",
     "shop.basket.apps.BasketConfig",
@@ -150,7 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_REDIRECT_URL = "/accounts/"
+# Signing in with no page asked for lands a seller in the seller center, a buyer in its account (vendors.web.public).
+LOGIN_REDIRECT_URL = "/vendors/signed-in/"
 
 # Failed password sign-ins (django-axes): counted per account name, not per address (a village shares
 # one carrier-grade NAT address); the name is locked for AXES_COOLOFF_TIME after the limit. The SMS code
@@ -261,6 +263,7 @@ SEARCH_REINDEX_FIRST_LOOKBACK_SECONDS = env.int("SEARCH_REINDEX_FIRST_LOOKBACK_S
 
 # Oscar
 OSCAR_SHOP_NAME = "乡村集市"
+OSCAR_HOMEPAGE = reverse_lazy("home:index")
 OSCAR_SHOP_TAGLINE = _("Local produce from Shanxi villages")
 OSCAR_DEFAULT_CURRENCY = "CNY"
 OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¥#,##0.00"}}

@@ -11,7 +11,7 @@
   one query per attribute shown, plus repeated stock-record and image queries.
   It also tells of the product's live price in an event live now (``live_offer``, read through
   ``vendors.live.selectors.live_product_offer``, cached a few seconds): the page points to the live room,
-  the basket keeps the normal price.
+  the basket keeps the normal price. The shop card shows the shop's rating (``vendors.reviews``: one query).
 """
 
 from urllib.parse import unquote
@@ -27,6 +27,7 @@ from oscar.apps.catalogue import views as oscar_views
 from oscar.core.loading import get_model
 
 from vendors.live.selectors import live_product_offer
+from vendors.reviews.selectors import vendor_rating
 from vendors.storefront.selectors import (
     SORT_NEWEST,
     SORT_PRICE_ASC,
@@ -65,6 +66,10 @@ class ProductDetailView(oscar_views.ProductDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["live_offer"] = live_product_offer(product_id=self.object.pk)
+        vendors = [
+            record.partner.vendor for record in self.object.stockrecords.all() if hasattr(record.partner, "vendor")
+        ]
+        ctx["shop_rating"] = vendor_rating(vendor=vendors[0]) if vendors else None
         return ctx
 
     def send_signal(self, request, response, product):

@@ -6,6 +6,8 @@ adds signing in and resetting a password with an SMS code (below), and:
   ships its one-tap order there, and Oscar never sets a default by itself (not even at checkout);
 - after adding one, the buyer goes back to the page that sent it here (the live event whose 抢购 needed
   an address; shop.core.after_address): Oscar's view always goes to the address list and takes no ``next``.
+
+And the order history: tabs by status with their counts (OrderHistoryView).
 """
 
 from urllib.parse import quote
@@ -19,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import generic
 from oscar.apps.customer import views as oscar_views
 
@@ -34,7 +37,20 @@ from shop.customer.forms import (
 )
 from shop.customer.models import PhoneCode
 from shop.customer.phone_codes import CodeRefused, phone_code_send, phone_code_use
-from vendors.fulfilment.selectors import orders_with_amount_owed
+from shop.order.models import Order
+from vendors.fulfilment.selectors import (
+    ORDER_TABS,
+    customer_order_tab_counts,
+    customer_orders_in_tab,
+    orders_with_amount_owed,
+)
+
+ORDER_TAB_LABELS = [
+    ("all", pgettext_lazy("order tab", "All")),
+    ("to-ship", pgettext_lazy("order tab", "To ship")),
+    ("to-receive", pgettext_lazy("order tab", "To receive")),
+    ("done", pgettext_lazy("order tab", "Completed")),
+]
 
 
 class AddressCreateView(oscar_views.AddressCreateView):
@@ -52,10 +68,22 @@ class AddressCreateView(oscar_views.AddressCreateView):
 
 
 class OrderHistoryView(oscar_views.OrderHistoryView):
-    """Each order with what is still owed (``amount_owed``: a cancelled shop's part no longer counts)."""
+    """The buyer's orders in tabs, as Chinese shops show them: all, 待发货, 待收货, 已完成, each with its
+    count (vendors.fulfilment.selectors.ORDER_TABS); ``?tab=`` picks one, Oscar's filters still apply. Each
+    order with what is still owed (``amount_owed``: a cancelled shop's part no longer counts)."""
 
     def get_queryset(self):
-        return orders_with_amount_owed(super().get_queryset())
+        self.tab = self.request.GET.get("tab", "all")
+        return orders_with_amount_owed(customer_orders_in_tab(orders=super().get_queryset(), tab=self.tab))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = customer_order_tab_counts(orders=Order.objects.filter(user=self.request.user))
+        context["order_tabs"] = [
+            (key, label, counts[key], key == self.tab or (key == "all" and self.tab not in ORDER_TABS))
+            for key, label in ORDER_TAB_LABELS
+        ]
+        return context
 
 
 class AddressUpdateView(oscar_views.AddressUpdateView):

@@ -69,4 +69,4 @@ def sign_in(page, login: str, password: str) -> None:
     form = page.locator("#login_form")
     form.get_by_label("邮箱或手机号").fill(login)
     form.get_by_label("密码").fill(password)
-    form.get_by_role("button", name="登陆").click()
+    form.get_by_role("button", name="登录").click()

@@ -14,9 +14,9 @@ def admin_user(db):
 @pytest.mark.parametrize(
     "url, title",
     [
-        ("/dashboard/", "信息中心"),
+        ("/dashboard/", "管理后台"),
         ("/dashboard/catalogue/", "商品"),
-        ("/dashboard/catalogue/categories/", "分类"),
+        ("/dashboard/catalogue/categories/", "商品分类"),
         ("/dashboard/orders/", "订单"),
         ("/dashboard/offers/", "特卖"),
         ("/dashboard/partners/", "供应商"),

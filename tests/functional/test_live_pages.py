@@ -114,7 +114,7 @@ def test_the_list_says_so_when_there_is_nothing(django_app, db):
 
 def test_the_header_links_the_live_sales(django_app, db):
     # when
-    page = django_app.get("/").follow()
+    page = django_app.get("/")
     # then
     link = page.html.select_one("#nav_live_link")
     assert (link["href"], link.get_text(strip=True)) == ("/live/", "直播")

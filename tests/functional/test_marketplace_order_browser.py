@@ -35,7 +35,7 @@ OTHER_SELLER_MOBILE, OTHER_SELLER_PASSWORD = "13900000002", "Xiaomi-2026!"
 
 def _add_to_basket(page, shop_url: str, stockrecord) -> None:
     page.goto(shop_url + stockrecord.product.get_absolute_url())
-    page.get_by_role("button", name="添加至购物车").click()
+    page.get_by_role("button", name="加入购物车").click()
     expect(page.locator("#messages .alert-success")).to_contain_text(stockrecord.product.title)
 
 
@@ -78,14 +78,14 @@ def test_a_buyer_orders_from_two_shops_pays_each_shops_shipping_and_sees_both_pa
     register(buyer_page, BUYER_EMAIL, BUYER_PASSWORD, mobile=BUYER_MOBILE)
     _add_to_basket(buyer_page, shop_url, dates)
     _add_to_basket(buyer_page, shop_url, millet)
-    buyer_page.locator("a.btn-cart").click()
+    buyer_page.locator("#header_basket").click()
     # then: one group per shop, each with its own shipping
     groups = _shop_groups(buyer_page)
     expect(groups.locator(".vendor-name")).to_have_text([dates_vendor.name, millet_vendor.name])
     expect(groups.locator(".vendor-shipping")).to_have_text(["¥8.00", "¥6.00"])
 
     # when: checking out with cash on delivery, up to the preview
-    buyer_page.get_by_role("link", name="进行结算").click()
+    buyer_page.get_by_role("link", name="去结算").click()
     enter_chinese_address(buyer_page)  # cash on delivery, the one payment method, needs no choosing
     # then: the preview shows both shops' shipping and the total that will be charged
     expect(buyer_page).to_have_url(re.compile(r"/checkout/preview/$"))

@@ -17,6 +17,7 @@ from PIL import Image
 from shop.basket.models import Basket
 from shop.order.models import Order
 from tests.factories import CHECKOUT_ADDRESS, FarmCategoryFactory, FarmProductFactory, VillagePartnerFactory
+from tests.factories.marketplace import make_order
 from vendors.fulfilment.services import vendor_lines_ship
 from vendors.models import Vendor
 from vendors.onboarding.services import vendor_profile_update, vendor_suspend
@@ -113,15 +114,18 @@ def shop(db):
     return vendor
 
 
-def test_a_storefront_shows_the_vendors_profile_rating_and_public_products(django_app, shop):
+def test_a_storefront_shows_the_vendors_profile_rating_and_public_products(django_app, shop, china):
     # given
     first, second = _products(shop, ["红枣一号", "红枣二号"])
     _products(shop, ["下架的红枣"], is_public=False)
     other = _vendor("沁源县前进村党参合作社", "dangshen", county="沁源县")
     _products(other, ["党参"])
-    ProductReviewFactory(product=first, score=4, status=1, title="甜", body="很甜")
-    ProductReviewFactory(product=second, score=5, status=1, title="好", body="很好")
+    order = make_order(UserFactory(), [(first, 1), (second, 2)], china=china)
+    bought_first, bought_second = order.lines.get(product=first), order.lines.get(product=second)
+    ProductReviewFactory(product=first, score=4, status=1, title="甜", body="很甜", order_line=bought_first)
+    ProductReviewFactory(product=second, score=5, status=1, title="好", body="很好", order_line=bought_second)
     ProductReviewFactory(product=second, score=1, status=0, title="待审", body="还没审核")
+    ProductReviewFactory(product=second, score=1, status=1, title="没买过", body="不是买家写的")
     # when
     page = django_app.get("/vendors/hongzao/")
     # then
@@ -165,8 +169,11 @@ def test_every_product_page_links_to_its_vendors_storefront(django_app, shop):
     # when
     page = django_app.get(product.get_absolute_url())
     # then
-    link = page.html.select_one("#product_vendor a")
-    assert (link.get_text(strip=True), link["href"]) == ("临县王家庄村红枣合作社", "/vendors/hongzao/")
+    link = page.html.select_one("a#product_vendor")
+    assert (link.select_one(".product-shop-name").get_text(strip=True), link["href"]) == (
+        "临县王家庄村红枣合作社",
+        "/vendors/hongzao/",
+    )
 
 
 @pytest.fixture

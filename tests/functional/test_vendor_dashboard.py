@@ -95,7 +95,7 @@ def test_nobody_but_staff_reaches_any_vendor_dashboard_page(db, pending, who):
     responses = {}
     for url in urls:
         for method in ("get", "post"):
-            data = {"reject-reason": "x", "suspend-reason": "x", "commission_rate": "0.5"} if method == "post" else {}
+            data = {"reject-reason": "x", "suspend-reason": "x", "commission_percent": "50"} if method == "post" else {}
             responses[(method, url)] = getattr(client, method)(url, data)
     # then
     assert len(urls) == 13
@@ -256,26 +256,31 @@ def test_admins_edit_the_commission_rate(django_app, admin):
     # given
     vendor = _vendor("临县王家庄村红枣合作社", status="approved")
     form = django_app.get(f"/dashboard/vendors/{vendor.pk}/", user=admin).forms["commission_form"]
-    form["commission_rate"] = "0.08"
+    form["commission_percent"] = "8"
     # when
     page = form.submit().follow()
     # then
     vendor.refresh_from_db()
     assert vendor.commission_rate == Decimal("0.0800")
     assert _messages(page) == ["临县王家庄村红枣合作社 的佣金比例已保存。"]
-    assert page.forms["commission_form"]["commission_rate"].value == "0.0800"
+    assert page.forms["commission_form"]["commission_percent"].value == "8"
 
 
 @pytest.mark.parametrize(
     "typed, error",
-    [("1.5", "确保该值小于或等于1。"), ("-0.01", "确保该值大于或等于0。"), ("abc", "输入一个数字。")],
+    [
+        ("150", "确保该值小于或等于100。"),
+        ("-1", "确保该值大于或等于0。"),
+        ("abc", "输入一个数字。"),
+        ("5.125", "最多保留 2 位小数。"),
+    ],
 )
-def test_a_commission_rate_outside_0_to_1_is_refused(django_app, admin, typed, error):
+def test_a_commission_rate_outside_0_to_100_percent_is_refused(django_app, admin, typed, error):
     # given
     vendor = _vendor("临县王家庄村红枣合作社", status="approved")
     before = _state(vendor)
     form = django_app.get(f"/dashboard/vendors/{vendor.pk}/", user=admin).forms["commission_form"]
-    form["commission_rate"] = typed
+    form["commission_percent"] = typed
     # when
     page = form.submit(expect_errors=True)
     # then

@@ -127,6 +127,8 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
     product_form.get_by_label("分类").select_option(label="— 藜麦")
     product_form.get_by_label("价格（元）").fill("36.00")
     product_form.get_by_label("可售数量").fill("50")
+    product_form.get_by_label("照片 1").set_input_files(jpeg(tmp_path / "IMG_0001.jpg", "orange"))
+    product_form.locator("#product-more summary").click()  # the optional details are folded
     product_form.get_by_label("商品描述").fill("<p>高原种植，<strong>颗粒饱满</strong>。</p>")
     product_form.get_by_label("产地市").fill("忻州市")
     product_form.get_by_label("产地县区").fill("静乐县")
@@ -134,7 +136,6 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
     product_form.get_by_label("净含量").fill("1kg")
     product_form.get_by_label("采收季节").fill("9-10月")
     product_form.get_by_label("储存方式").fill("阴凉干燥处")
-    product_form.get_by_label("照片 1").set_input_files(jpeg(tmp_path / "IMG_0001.jpg", "orange"))
     product_form.get_by_role("button", name="上架销售").click()
     # then
     expect(farmer_page).to_have_url(shop_url + "/seller/products/")
@@ -175,7 +176,8 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
         "src", re.compile(r"^/media/cache/.+\.jpg$")
     )
     product_url = buyer_page.url
-    buyer_page.locator("#product_vendor").get_by_role("link", name=SHOP).click()
+    expect(buyer_page.locator("#product_vendor .product-shop-name")).to_have_text(SHOP)
+    buyer_page.locator("#product_vendor").click()  # the shop card
     expect(buyer_page).to_have_url(f"{shop_url}/vendors/{vendor.slug}/")
     expect(buyer_page.locator("#vendor_header h1")).to_have_text(SHOP)
     expect(buyer_page.locator("#vendor_place")).to_have_text("山西省 静乐县 西坡村")
@@ -183,14 +185,14 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
 
     # when: the buyer orders it with the demo vendor's red dates and pays cash on delivery
     buyer_page.goto(product_url)
-    buyer_page.get_by_role("button", name="添加至购物车").click()
+    buyer_page.get_by_role("button", name="加入购物车").click()
     expect(buyer_page.locator("#messages .alert-success")).to_contain_text(QUINOA)
     buyer_page.goto(shop_url + Product.objects.get(upc=RED_DATES_UPC).get_absolute_url())
-    buyer_page.get_by_role("button", name="添加至购物车").click()
+    buyer_page.get_by_role("button", name="加入购物车").click()
     expect(buyer_page.locator("#messages .alert-success")).to_contain_text(RED_DATES)
-    buyer_page.locator("a.btn-cart").click()
+    buyer_page.locator("#header_basket").click()
     expect(buyer_page.locator("#basket_formset h3")).to_have_text([QUINOA, RED_DATES])
-    buyer_page.get_by_role("link", name="进行结算").click()
+    buyer_page.get_by_role("link", name="去结算").click()
     enter_chinese_address(buyer_page)
     pay_cash_on_delivery_and_place_order(buyer_page)
     # then

@@ -346,7 +346,7 @@ def test_an_unknown_invitation_link_is_not_found(django_app, invited):
     "password, confirm, field, error",
     [
         ("zaoshu-2026-hong", "zaoshu-2026-hon", "password2", "两次密码不匹配"),
-        ("13812345", None, "password1", "密码只包含数字。"),
+        ("13812345", None, "password1", "密码不能全是数字。"),
     ],
 )
 def test_a_bad_password_is_refused_and_the_link_stays_open(django_app, invited, password, confirm, field, error):

@@ -4,7 +4,10 @@ import pytest
 from django.conf import settings
 from oscar.core.loading import get_class
 
+from shop.basket import views as basket_views
 from shop.catalogue import views as catalogue_views
+from shop.catalogue.reviews import forms as review_forms
+from shop.catalogue.reviews import views as review_views
 from shop.checkout import forms as checkout_forms
 from shop.checkout import session as checkout_session
 from shop.checkout import utils as checkout_utils
@@ -14,6 +17,7 @@ from shop.customer import views as customer_views
 from shop.dashboard import views as dashboard_views
 from shop.dashboard.catalogue import tables as dashboard_tables
 from shop.dashboard.orders import views as dashboard_order_views
+from shop.dashboard.users import tables as dashboard_user_tables
 from shop.order import utils as order_utils
 from shop.shipping import repository as shipping_repository
 
@@ -24,6 +28,9 @@ from shop.shipping import repository as shipping_repository
         ("catalogue.views", "CatalogueView", catalogue_views.CatalogueView),
         ("catalogue.views", "ProductCategoryView", catalogue_views.ProductCategoryView),
         ("catalogue.views", "ProductDetailView", catalogue_views.ProductDetailView),
+        ("catalogue.reviews.views", "CreateProductReview", review_views.CreateProductReview),
+        ("catalogue.reviews.forms", "ProductReviewForm", review_forms.ProductReviewForm),
+        ("basket.views", "BasketAddView", basket_views.BasketAddView),
         ("checkout.forms", "ShippingAddressForm", checkout_forms.ShippingAddressForm),
         ("checkout.views", "IndexView", checkout_views.IndexView),
         ("checkout.views", "ShippingAddressView", checkout_views.ShippingAddressView),
@@ -45,6 +52,8 @@ from shop.shipping import repository as shipping_repository
         ("checkout.forms", "GatewayForm", checkout_forms.GatewayForm),
         ("checkout.session", "CheckoutSessionMixin", checkout_session.CheckoutSessionMixin),
         ("checkout.utils", "CheckoutSessionData", checkout_utils.CheckoutSessionData),
+        ("dashboard.catalogue.tables", "CategoryTable", dashboard_tables.CategoryTable),
+        ("dashboard.users.tables", "UserTable", dashboard_user_tables.UserTable),
         ("order.utils", "OrderCreator", order_utils.OrderCreator),
         ("shipping.repository", "Repository", shipping_repository.Repository),
     ],
@@ -79,3 +88,11 @@ def test_oscar_uses_our_basket():
     from shop.basket.models import Basket
 
     assert get_model("basket", "Basket") is Basket
+
+
+def test_oscar_uses_our_product_review():
+    from oscar.core.loading import get_model
+
+    from shop.catalogue.reviews.models import ProductReview
+
+    assert get_model("reviews", "ProductReview") is ProductReview

@@ -11,6 +11,8 @@ Rules:
 - Cash on delivery: the buyer owes the goods and shipping of the parts not cancelled; an order without parts
   owes its total. One expression says so (``order_amount_owed``), for one order (``order_amount_due``) and
   for lists (annotated on a queryset), so every page shows the same figure after a partial cancellation.
+- The buyer's order list is split in tabs by the order's overall status (``ORDER_TABS``); a card shows
+  what is still to pay on delivery (``order_amount_to_pay``: the parts neither cancelled nor delivered).
 """
 
 from dataclasses import dataclass, field
@@ -19,12 +21,14 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     Exists,
     F,
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -36,7 +40,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from shop.order.models import Line, Order, ShippingEventQuantity
-from vendors.models import OrderPart, Shipment, Vendor
+from vendors.models import OrderPart, OrderStatus, Shipment, Vendor
 
 
 def shipped_quantity() -> Coalesce:
@@ -223,3 +227,39 @@ def order_amount_cancelled(*, order) -> Decimal:
         total=Sum(F("goods_total") + F("shipping_charge"), output_field=money)
     )["total"]
     return total or Decimal("0.00")
+
+
+# The buyer's order list tabs: the order's overall status (vendors.fulfilment.services.order_status_derive)
+# -> its tab. A partly shipped order waits for parcels to arrive; a partly cancelled one (nothing
+# shipped yet) waits to be shipped; a cancelled order is only under "all".
+ORDER_TABS: dict[str, tuple[str, ...]] = {
+    "to-ship": (OrderStatus.WAITING, OrderStatus.PARTLY_CANCELLED),
+    "to-receive": (OrderStatus.PARTLY_SHIPPED, OrderStatus.SHIPPED),
+    "done": (OrderStatus.DELIVERED,),
+}
+
+
+def customer_order_tab_counts(*, orders: QuerySet) -> dict[str, int]:
+    """How many of ``orders`` each tab holds ("all" too), in one query."""
+    return orders.aggregate(
+        all=Count("pk"), **{tab: Count("pk", filter=Q(status__in=statuses)) for tab, statuses in ORDER_TABS.items()}
+    )
+
+
+def customer_orders_in_tab(*, orders: QuerySet, tab: str) -> QuerySet:
+    """``orders`` in the tab (all of them for an unknown tab), each with its parts and their shops."""
+    if tab in ORDER_TABS:
+        orders = orders.filter(status__in=ORDER_TABS[tab])
+    return orders.prefetch_related(
+        Prefetch("vendor_parts", queryset=OrderPart.objects.select_related("vendor").order_by("pk"))
+    )
+
+
+def order_amount_to_pay(*, order) -> Decimal | None:
+    """What the buyer still pays on delivery: the parts neither cancelled nor delivered yet; None without
+    parts. Reads the prefetched parts (customer_orders_in_tab)."""
+    parts = list(order.vendor_parts.all())
+    if not parts:
+        return None
+    open_parts = (OrderPart.Status.WAITING, OrderPart.Status.SHIPPED)
+    return sum((part.total for part in parts if part.status in open_parts), Decimal("0.00"))

@@ -212,6 +212,10 @@ class ShipmentRefused(Exception):
     """A line is not the vendor's or more would be shipped than was ordered."""
 
 
+class TrackingNumberMissing(ShipmentRefused):
+    """A carrier's parcel without its tracking number (only 自送 and 村邮站 parcels go without one)."""
+
+
 @transaction.atomic
 def vendor_lines_ship(*, vendor: Vendor, order, quantities: dict, carrier: str, tracking_number: str, shipped_by):
     """Record a parcel of the vendor's lines (partial shipment allowed) and consume their stock allocations.
@@ -219,9 +223,12 @@ def vendor_lines_ship(*, vendor: Vendor, order, quantities: dict, carrier: str, 
     The buyer is told (with the tracking number) and the vendor's part of the order becomes shipped
     once all its lines are. ``quantities`` maps line ids to quantities. Raises
     ShipmentRefused for a line that is not the vendor's, a quantity beyond what is left to ship,
-    or a part that is cancelled (or already shipped in full).
+    or a part that is cancelled (or already shipped in full); TrackingNumberMissing for a carrier's
+    parcel without a tracking number (the seller's own delivery and the village post station need none).
     """
-    tracking_number = sanitize_text(tracking_number)
+    tracking_number = sanitize_text(tracking_number).strip()
+    if not tracking_number and carrier not in Shipment.Carrier.without_tracking():
+        raise TrackingNumberMissing
     wanted = {int(pk): int(qty) for pk, qty in quantities.items() if int(qty) > 0}
     # The part's lock orders this shipment against a cancellation or another parcel of the same part.
     part = order_part_locked(order=order, vendor=vendor)

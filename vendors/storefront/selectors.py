@@ -6,13 +6,14 @@ Rules:
 - Every list loads what its product cards show in a fixed number of queries, whatever the page size.
 """
 
-from django.db.models import Avg, Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from oscar.apps.catalogue.reviews.models import ProductReview
 
 from shop.catalogue.models import Product
+from shop.order.models import Line
 from vendors.listings.selectors import hidden_vendor_products
-from vendors.models import Vendor
+from vendors.models import OrderPart, Vendor
 
 SORT_NEWEST = "newest"
 SORT_PRICE_ASC = "price-asc"
@@ -42,18 +43,34 @@ def storefront_product_list(*, categories=None, sort: str = SORT_NEWEST) -> Quer
     return products.order_by(*ordering)
 
 
+def sold_count() -> Coalesce:
+    """A product's units sold (for annotate()): its order lines, but for those of a shop's part the buyer or
+    the shop cancelled."""
+    cancelled = OrderPart.objects.filter(
+        order=OuterRef("order"), vendor__partner=OuterRef("partner"), status=OrderPart.Status.CANCELLED
+    )
+    sold = (
+        Line.objects.filter(product=OuterRef("pk"))
+        .exclude(Exists(cancelled))
+        .values("product")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(sold, output_field=IntegerField()), Value(0))
+
+
 def storefront_product_detail_queryset() -> QuerySet:
     """Products as the product page shows them: class, stock records, images and attribute values loaded up front.
 
     Not limited to browsable products: the view decides who may see what
     (staff may preview hidden products); ``hidden_vendor`` says whether the
-    product's vendor is not approved.
+    product's vendor is not approved; ``sold_count`` is the units sold (已售).
     """
     return (
         Product.objects.base_queryset()
         .prefetch_attribute_values()
         .prefetch_related("stockrecords__partner__vendor")
-        .annotate(hidden_vendor=hidden_vendor_products())
+        .annotate(hidden_vendor=hidden_vendor_products(), sold_count=sold_count())
     )
 
 
@@ -99,10 +116,13 @@ def storefront_vendor_products(*, vendor: Vendor) -> QuerySet:
     )
 
 
-def storefront_vendor_rating(*, vendor: Vendor) -> dict:
-    """Average score and count of the approved reviews of the vendor's public products."""
-    return ProductReview.objects.filter(
-        status=ProductReview.APPROVED,
-        product__is_public=True,
-        product__stockrecords__partner=vendor.partner,
-    ).aggregate(average=Avg("score"), count=Count("pk"))
+def storefront_best_sellers(*, limit: int = 8) -> list:
+    """The browsable products that sold most (units, cancelled parts not counted), most sold first."""
+    products = storefront_product_list().annotate(sold=sold_count()).filter(sold__gt=0)
+    return list(products.order_by("-sold", "-pk")[:limit])
+
+
+def storefront_featured_vendors(*, limit: int = 6) -> list[Vendor]:
+    """Approved shops with the most public products, for the home page."""
+    vendors = storefront_vendor_list().filter(product_count__gt=0).select_related("partner")
+    return list(vendors.order_by("-product_count", "name")[:limit])

@@ -1,6 +1,6 @@
 """The customer's order pages: per vendor what was shipped (``{% order_shipping_by_vendor order as groups %}``),
 the order's overall status label (``order.status|order_status_label``) and what is due on delivery
-(``{% order_amount_due order as due %}``).
+(``{% order_amount_due order as due %}``) and what is still owed (``{% order_amount_to_pay order as to_pay %}``).
 
 Tags because Oscar's customer order views are not forked: each calls one selector or service read
 (a fixed number of queries, whatever the number of lines and parcels) instead of walking
@@ -49,3 +49,8 @@ def order_amount_cancelled(order) -> Decimal:
 def mobile(value) -> str:
     """A mobile number as a Chinese shop writes it: 138 1234 5678 (anything else as it is)."""
     return format_mainland_mobile(str(value)) if value else ""
+
+
+@register.simple_tag
+def order_amount_to_pay(order) -> Decimal | None:
+    return selectors.order_amount_to_pay(order=order)

@@ -31,14 +31,24 @@ class DecisionReasonForm(forms.Form):
 
 
 class CommissionRateForm(forms.Form):
-    commission_rate = forms.DecimalField(
-        label=_("Commission rate"),
+    """The commission as admins say it, a percentage (5 for 5%); the vendor keeps it as a rate (0.0500)."""
+
+    commission_percent = forms.DecimalField(
+        label=_("Commission rate (%)"),
         min_value=Decimal("0"),
-        max_value=Decimal("1"),
+        max_value=Decimal("100"),
         max_digits=5,
-        decimal_places=4,
-        help_text=_("Share of each sale the market keeps, from 0 to 1 (0.05 is 5%)."),
+        decimal_places=2,
+        help_text=_("Share of each sale the market keeps, in percent: 5 means 5%."),
     )
+
+    @classmethod
+    def for_vendor(cls, vendor) -> "CommissionRateForm":
+        return cls(initial={"commission_percent": f"{(vendor.commission_rate * 100).normalize():f}"})
+
+    @property
+    def rate(self) -> Decimal:
+        return self.cleaned_data["commission_percent"] / 100
 
 
 class VendorImportForm(forms.Form):

@@ -64,7 +64,7 @@ def _detail(request, vendor: Vendor, *, status: int = 200, **forms):
         "vendor": vendor,
         "reject_form": DecisionReasonForm(prefix="reject"),
         "suspend_form": DecisionReasonForm(prefix="suspend"),
-        "commission_form": CommissionRateForm(initial={"commission_rate": vendor.commission_rate}),
+        "commission_form": CommissionRateForm.for_vendor(vendor),
         **forms,
     }
     return render(request, DETAIL_TEMPLATE, context, status=status)
@@ -127,7 +127,7 @@ class VendorCommissionView(StaffOnlyMixin, generic.View):
         form = CommissionRateForm(request.POST)
         if not form.is_valid():
             return _detail(request, vendor, status=400, commission_form=form)
-        vendor_commission_rate_set(vendor=vendor, rate=form.cleaned_data["commission_rate"])
+        vendor_commission_rate_set(vendor=vendor, rate=form.rate)
         messages.success(request, _("The commission rate of %(name)s is saved.") % {"name": vendor.name})
         return redirect("vendors_dashboard:detail", pk=vendor.pk)
 

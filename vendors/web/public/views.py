@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
+from shop.core.access import is_staff_user
+from vendors.models import Vendor
 from vendors.onboarding.county import (
     InvitationAccountExists,
     InvitationInvalid,
@@ -21,12 +23,12 @@ from vendors.onboarding.county import (
 )
 from vendors.onboarding.selectors import vendor_application_for_user
 from vendors.onboarding.services import ShopNameTaken, VendorStatusError, application_can_change, vendor_apply
+from vendors.reviews.selectors import vendor_rating
 from vendors.storefront.selectors import (
     storefront_counties,
     storefront_vendor_get,
     storefront_vendor_list,
     storefront_vendor_products,
-    storefront_vendor_rating,
 )
 from vendors.web.public.forms import InvitationAcceptForm, VendorApplicationForm
 
@@ -35,6 +37,23 @@ INVITATION_PROBLEMS = {
     "used": _("This invitation link has been used already: the shop has been taken over. Please sign in."),
     "expired": _("This invitation link has expired. Please ask the market's staff for a new one."),
 }
+
+
+class SignedInView(LoginRequiredMixin, generic.View):
+    """Where signing in lands when no page was asked for (LOGIN_REDIRECT_URL): a seller in the seller
+    center, an applicant on its application, an admin in the dashboard, a buyer in its account."""
+
+    def get(self, request):
+        vendor = vendor_application_for_user(request.user)
+        if vendor is not None and vendor.status == Vendor.Status.APPROVED:
+            return redirect("seller:home")
+        if vendor is not None and vendor.status == Vendor.Status.SUSPENDED:
+            return redirect("seller:order-list")
+        if vendor is not None:
+            return redirect("vendors:apply-status")
+        if is_staff_user(request.user):
+            return redirect("dashboard:index")
+        return redirect("customer:summary")
 
 
 class ApplyView(LoginRequiredMixin, generic.FormView):
@@ -192,5 +211,5 @@ class StorefrontView(generic.ListView):
         return {
             **super().get_context_data(**kwargs),
             "vendor": self.vendor,
-            "rating": storefront_vendor_rating(vendor=self.vendor),
+            "rating": vendor_rating(vendor=self.vendor),
         }

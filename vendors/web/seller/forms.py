@@ -119,9 +119,25 @@ class ProductForm(forms.Form):
         initial.update({code: values[code] for code in ATTRIBUTES if code in values})
         return initial
 
+    # What a farmer fills in to put a product on sale; the rest of the form is folded (optional details).
+    ESSENTIALS = ("title", "category", "price", "available")
+
     @property
     def main_fields(self):
         return [self[name] for name in self.fields if name not in ATTRIBUTES and name not in self.photo_names]
+
+    @property
+    def essential_fields(self):
+        return [self[name] for name in self.ESSENTIALS]
+
+    @property
+    def more_fields(self):
+        """The optional details, folded on the page: the other fields and the origin attributes."""
+        return [field for field in self.main_fields if field.name not in self.ESSENTIALS] + self.attribute_fields
+
+    @property
+    def more_fields_have_errors(self) -> bool:
+        return any(field.errors for field in self.more_fields)
 
     @property
     def attribute_fields(self):
@@ -162,13 +178,21 @@ class StockForm(forms.Form):
 
 
 class ShipForm(forms.Form):
-    """One parcel: per own line still to ship a quantity (default: all that is left), carrier, tracking number."""
+    """One parcel: per own line still to ship a quantity (default: all that is left), carrier, tracking number.
+
+    The tracking number is kept as the carrier prints it (formats differ); delivered by the seller (自送)
+    or left at the village post station (村邮站), the parcel needs none.
+    """
 
     carrier = forms.ChoiceField(label=_("Carrier"), choices=Shipment.Carrier.choices)
-    tracking_number = forms.RegexField(
+    tracking_number = forms.CharField(
         label=_("Tracking number"),
-        regex=r"^[A-Za-z0-9-]{4,40}$",
-        error_messages={"invalid": _("Enter the tracking number as printed: 4 to 40 letters, digits or hyphens.")},
+        required=False,
+        max_length=40,
+        help_text=_(
+            "As printed on the waybill. Not needed when you deliver it yourself or leave it at the village post."
+        ),
+        error_messages={"max_length": _("A tracking number has at most 40 characters.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
@@ -195,6 +219,9 @@ class ShipForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        carrier = data.get("carrier")
+        if carrier and carrier not in Shipment.Carrier.without_tracking() and not data.get("tracking_number"):
+            self.add_error("tracking_number", _("Enter the tracking number printed on the waybill."))
         if self.line_rows and not any(data.get(name) for _line, _remaining, name in self.line_rows):
             raise ValidationError(_("Choose at least one item to ship."), code="nothing_to_ship")
         return data

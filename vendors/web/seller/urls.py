@@ -21,6 +21,7 @@ from vendors.web.seller.views import (
     OrderDetailView,
     OrderListView,
     ProductCreateView,
+    ProductDelistView,
     ProductEditView,
     ProductImageDeleteView,
     ProductListedView,
@@ -36,8 +37,8 @@ urlpatterns = [
     path("products/new/", ProductCreateView.as_view(), name="product-create"),
     path("products/<int:pk>/", ProductEditView.as_view(), name="product-edit"),
     path("products/<int:pk>/stock/", ProductStockView.as_view(), name="product-stock"),
-    path("products/<int:pk>/delist/", ProductListedView.as_view(listed=False), name="product-delist"),
-    path("products/<int:pk>/relist/", ProductListedView.as_view(listed=True), name="product-relist"),
+    path("products/<int:pk>/delist/", ProductDelistView.as_view(), name="product-delist"),
+    path("products/<int:pk>/relist/", ProductListedView.as_view(), name="product-relist"),
     path(
         "products/<int:pk>/photos/<int:image_pk>/delete/",
         ProductImageDeleteView.as_view(),

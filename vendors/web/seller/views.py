@@ -179,21 +179,39 @@ class ProductStockView(SellerRequiredMixin, View):
         return redirect("seller:product-list")
 
 
-class ProductListedView(SellerRequiredMixin, PostOnlyMixin, View):
-    """Delist (hide from the shop) or relist a product."""
+class ProductDelistView(SellerRequiredMixin, View):
+    """Delist (hide from the shop) a product, its own action: a page asks to confirm, its form delists.
 
-    listed = False
+    The product form has no delist button: it took the farmer away from the form and lost what she had
+    typed (a new price, say); the form's page links here and warns before leaving unsaved edits.
+    """
+
+    def get_object(self, pk: int):
+        return seller_product_get(vendor=self.vendor, pk=pk)
+
+    def get(self, request, pk: int):
+        product = self.get_object(pk)
+        return self.render("product_delist.html", {"product": product})
+
+    def post(self, request, pk: int):
+        product = self.get_object(pk)
+        vendor_product_set_listed(vendor=self.vendor, product=product, listed=False)
+        messages.success(request, _("“%(title)s” is hidden from the shop.") % {"title": product.title})
+        return redirect("seller:product-list")
+
+
+class ProductListedView(SellerRequiredMixin, PostOnlyMixin, View):
+    """Relist a product (delisting is ProductDelistView, confirmed first)."""
+
+    listed = True
 
     def get_object(self, pk: int):
         return seller_product_get(vendor=self.vendor, pk=pk)
 
     def post(self, request, pk: int):
         product = self.get_object(pk)
-        vendor_product_set_listed(vendor=self.vendor, product=product, listed=self.listed)
-        if self.listed:
-            messages.success(request, _("“%(title)s” is on sale again.") % {"title": product.title})
-        else:
-            messages.success(request, _("“%(title)s” is hidden from the shop.") % {"title": product.title})
+        vendor_product_set_listed(vendor=self.vendor, product=product, listed=True)
+        messages.success(request, _("“%(title)s” is on sale again.") % {"title": product.title})
         return redirect("seller:product-list")
 
 
