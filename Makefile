@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint messages bench worker clean
+.PHONY: help run serve test lint messages bench worker clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +27,21 @@ run: $(VENV)/.installed messages ## start the site on http://$(HOST)/ with demo 
 		$(VENV)/bin/celery -A config worker --beat --schedule var/celerybeat-schedule --concurrency 2 --loglevel INFO & \
 	fi; \
 	$(PY) manage.py runserver $(HOST)
+
+# `make serve`: the production settings on this machine, over plain HTTP (no HTTPS redirect, no
+# secure-only cookies), on the local PostgreSQL and Redis; every variable can be overridden.
+SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/village_market
+SERVE_REDIS_URL ?= redis://127.0.0.1:6379/0
+SERVE_ENV = DJANGO_SETTINGS_MODULE=config.settings.production \
+	DATABASE_URL=$${DATABASE_URL:-$(SERVE_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(SERVE_REDIS_URL)} \
+	SECRET_KEY=$${SECRET_KEY:-$$(cat var/serve-secret-key)} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	SITE_URL=$${SITE_URL:-http://$(HOST)} SECURE_SSL_REDIRECT=false SECURE_COOKIES=false GUNICORN_BIND=$(HOST)
+
+serve: $(VENV)/.installed messages ## production settings under gunicorn on http://$(HOST)/ (PostgreSQL + Redis)
+	@mkdir -p var; test -s var/serve-secret-key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/serve-secret-key
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py config.wsgi
 
 worker: $(VENV)/.installed ## run a Celery worker with beat (needs REDIS_URL)
 	$(VENV)/bin/celery -A config worker --beat --schedule var/celerybeat-schedule --concurrency 2 --loglevel INFO

@@ -89,7 +89,11 @@ INSTALLED_APPS = [
 SITE_ID = 1
 
 MIDDLEWARE = [
+    # /healthz/ answers here, before any other middleware: no session, no database (shop.core.middleware).
+    "shop.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (compressed, hashed names under production settings): gunicorn alone serves a complete site.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shop.core.middleware.ChineseFirstLocaleMiddleware",
