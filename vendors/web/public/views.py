@@ -8,9 +8,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+from django.views.decorators.cache import never_cache
+from oscar.templatetags.currency_filters import currency
 
 from vendors.onboarding.county import (
     InvitationAccountExists,
@@ -28,6 +34,7 @@ from vendors.storefront.selectors import (
     storefront_vendor_products,
     storefront_vendor_rating,
 )
+from vendors.web.live.views import live_view_count
 from vendors.web.public.forms import InvitationAcceptForm, VendorApplicationForm
 
 INVITATION_PROBLEMS = {
@@ -188,3 +195,27 @@ class StorefrontView(generic.ListView):
             "vendor": self.vendor,
             "rating": storefront_vendor_rating(vendor=self.vendor),
         }
+
+
+@never_cache
+def visitor_state(request):
+    """What a cached page leaves out for this visitor (shop.core.pagecache): a CSRF token for its forms
+    (the cookie comes with it), the basket's total and dropdown; counts a view of a live event's page
+    when asked (``?live_event=<id>``). static/js/visitor.js fills them in."""
+    basket = request.basket
+    total = basket.total_incl_tax if basket.is_tax_known else basket.total_excl_tax
+    total_text = currency(total, basket.currency)
+    live_event = request.GET.get("live_event", "")
+    if live_event.isdigit():
+        live_view_count(request, event_id=int(live_event))
+    return JsonResponse(
+        {
+            "csrf_token": get_token(request),
+            "basket": {
+                "lines": basket.num_lines,
+                "total": total_text,
+                "mobile_total": "" if basket.is_empty else gettext("Total: %(total)s") % {"total": total_text},
+                "quick": render_to_string("oscar/basket/partials/basket_quick.html", request=request),
+            },
+        }
+    )
