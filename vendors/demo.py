@@ -41,6 +41,9 @@ DEMO_SELLER_MOBILE = "13900000001"
 VILLAGES = ["王家庄村", "李家沟村", "张家坪村", "刘家峪村", "赵家湾村", "前进村", "东坡村", "西河村"]
 VENDOR_KINDS = ["农民专业合作社", "家庭农场", "土特产店", "农产品有限公司"]
 
+# Words a village shop puts in a title (the scaled county only; the demo's titles are the CSV's).
+GRADES = ["精选", "农家自产", "新货", "头茬", "老树", "有机", "产地直发", "当季", "手工挑选", "珍品"]
+
 # (suffix_zh, suffix_en, weight factor label, price factor)
 VARIANTS = [
     ("", "", None, Decimal("1")),
@@ -194,10 +197,12 @@ def _scaled(rows: list[dict], vendors: int, per_vendor: int) -> tuple[list[Vendo
         for k in range(per_vendor):
             row = rows[(n + k) % len(rows)]
             v = k % len(VARIANTS)
+            # A shop sells the same produce in several grades and packs: titles vary as a county's do.
+            grade = GRADES[(n * 7 + k) % len(GRADES)]
             specs.append(
                 ProductSpec(
                     upc=f"VM-{code.upper()}-{k:03d}",
-                    title=f"{row['title_zh']} {VARIANTS[v][0]} {village}".replace("  ", " "),
+                    title=f"{village[:-1]}{row['title_zh']} {grade} {VARIANTS[v][0]}".strip().replace("  ", " "),
                     row=row,
                     variant_index=v,
                     partner_code=code,
@@ -323,6 +328,10 @@ def _create_products(specs, product_class, attributes, categories, partners) -> 
     for spec, product, weight, factor, suffix_en in products:
         row = spec.row
         price = (Decimal(row["price_cny"]) * factor).quantize(Decimal("0.1")) - Decimal("0.10")
+        if spec.partner_code.startswith("vendor-"):
+            # The scaled county's shops price the same produce each their own way, within about 15%.
+            spread = Decimal(85 + _stable_int(spec.upc, "price", modulo=31)) / 100
+            price = (price * spread).quantize(Decimal("0.1")) - Decimal("0.10")
         stockrecords.append(
             StockRecord(
                 product=product,

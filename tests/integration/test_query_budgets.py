@@ -139,3 +139,38 @@ def test_the_search_results_cost_the_same_queries_with_3_and_12_results(client, 
     # then
     assert (_listed(response_few), _listed(response_many)) == (3, 12)
     assert with_few == with_many == BUDGETS["search"]
+
+
+def _county_urls() -> dict:
+    from shop.catalogue.models import Category, Product
+    from vendors.models import Vendor
+
+    vendor = Vendor.objects.get(slug="vendor-0001")
+    return {
+        "catalogue": reverse("catalogue:index"),
+        "category": Category.objects.get(name="红枣").get_absolute_url(),
+        "product": Product.objects.get(upc="VM-VENDOR-0001-000").get_absolute_url(),
+        "storefront": reverse("vendors:storefront", kwargs={"slug": vendor.slug}),
+        "directory": reverse("vendors:directory"),
+    }
+
+
+def test_the_pages_cost_the_same_queries_in_a_county_of_100_and_of_1000_products(client, shop_settings):
+    """The scaled demo county (seed_demo --vendors): what a page costs does not grow with the catalogue.
+
+    `make bench pages` measures the 120,000-product county; this pins the count at two sizes the suite
+    can build in seconds."""
+    from vendors.demo import seed_catalogue
+
+    # given
+    seed_catalogue(vendors=4, products_per_vendor=25, live_events=False)
+    small = {page: _warm_view(client, url)[0] for page, url in _county_urls().items()}
+    # when
+    seed_catalogue(vendors=20, products_per_vendor=50, live_events=False)
+    large = {page: _warm_view(client, url)[0] for page, url in _county_urls().items()}
+    # then
+    from shop.catalogue.models import Product
+
+    assert Product.objects.filter(upc__startswith="VM-VENDOR-").count() == 1000
+    # (a category two levels deep costs its root and its ancestors more than the flat one above)
+    assert small == large == {"catalogue": 8, "category": 11, "product": 9, "storefront": 6, "directory": 3}
