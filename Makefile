@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint messages bench worker clean
+.PHONY: help run serve test lint messages bench pages worker clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,9 +62,13 @@ test: $(VENV)/.installed messages ## lint, format, migrations and deploy checks,
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_DB) $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed messages ## print checkout, notification and live-sale figures (needs PostgreSQL + Redis, wrk)
+bench: $(VENV)/.installed messages ## print checkout, notification and live-sale figures; `make bench pages`: the pages' (PostgreSQL + Redis, wrk)
 	@command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || echo "make bench: install wrk (apt-get install wrk) for the live-sale figures"; }
-	$(PY) -m tests.bench
+	$(PY) -m tests.bench $(filter pages,$(MAKECMDGOALS))
+
+# `make bench pages`: "pages" only selects the pages' figures of the bench.
+pages:
+	@:
 
 lint: $(VENV)/.installed ## ruff (rules and formatting)
 	$(VENV)/bin/ruff check .

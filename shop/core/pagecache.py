@@ -11,6 +11,9 @@ Rules:
   token. A response that still sets a cookie is not stored.
 - Fresh enough: an entry is served only while younger than ``PAGE_CACHE_SECONDS`` (at most 5),
   counted from before the view read the database, so a price or stock change shows within that.
+  Once an entry is half that old, the first request to see it (one ``add`` of a renewing key wins)
+  renders the page again while everyone else is still served the entry: when a page expires under
+  a crowd, one request renders it, not all of them at once.
 - Never after a change that hides something (a shop suspended, a product delisted):
   ``page_cache_hold`` (called inside the changing transaction, before it commits) stops serving and
   storing pages; after the commit ``page_cache_release`` moves the generation on and lifts the hold.
@@ -104,7 +107,12 @@ class AnonymousPageCacheMiddleware:
             response["X-Page-Cache"] = "hold"
             return response
         if entry is not None and entry[0] == generation and started - entry[1] < settings.PAGE_CACHE_SECONDS:
-            return self._replay(entry, request)
+            # Past half its life one request renders the page again while the others are still
+            # served this entry: a crowd never renders a page all at once when it expires.
+            if started - entry[1] < settings.PAGE_CACHE_SECONDS / 2 or not cache.add(
+                f"{key}:renewing", 1, settings.PAGE_CACHE_SECONDS
+            ):
+                return self._replay(entry, request)
         response = self._render(request)
         self._store(response, key, generation, started)
         return response

@@ -8,6 +8,10 @@
 - Live sales under gunicorn and wrk (tests/bench/live.py): snap-up orders per second, the
   remaining-quantity endpoint and the event page, each next to a bare Django view in the same run.
 
+`make bench pages` (python -m tests.bench pages) runs only the pages' figures instead (tests/bench/pages.py):
+anonymous and signed-in pages, search and a product-page burst at 1,000 and 120,000 products, each as a
+share of /healthz/ in the same run.
+
 Needs PostgreSQL and Redis: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/village_market_bench)
 and REDIS_URL (default redis://127.0.0.1:6379/0). The bench creates its own database (the URL's
 name, with "_bench" appended unless it already ends so, so a developer's database is never
@@ -86,13 +90,20 @@ def main() -> None:
         import django
 
         django.setup()
+        from django.core.management import call_command
         from oscar.apps.address.models import Country
 
-        from tests.bench import figures, live
+        from tests.bench import figures, live, pages
 
         started = time.monotonic()
-        rows = figures.run(orders=orders)
-        rows += live.run(china=Country.objects.get(iso_3166_1_a2="CN"))
+        if sys.argv[1:] == ["pages"]:
+            from tests.factories import ChinaFactory
+
+            call_command("migrate", verbosity=0, interactive=False)
+            rows = pages.run(china=ChinaFactory())
+        else:
+            rows = figures.run(orders=orders)
+            rows += live.run(china=Country.objects.get(iso_3166_1_a2="CN"))
         print()
         print(figures.table(rows))
         print(f"\n({time.monotonic() - started:.0f} s)")

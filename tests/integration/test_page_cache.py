@@ -9,7 +9,8 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from shop.core import pagecache
@@ -31,9 +32,9 @@ def page_cache(settings):
     return settings
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    """The page cache's clock, which a test moves on."""
+    """The page cache's clock, stopped (a slow first render must not age the page) and moved on by the test."""
     now = [time.time()]
     monkeypatch.setattr(pagecache.time, "time", lambda: now[0])
 
@@ -133,9 +134,14 @@ def test_a_signed_in_visitors_page_is_neither_served_from_nor_put_in_the_cache(p
     assert 'id="logout_link"' not in shared.content.decode()
 
 
+def _hold_renewal(url: str) -> None:
+    """As if another request were rendering the page again right now."""
+    cache.add(f"{pagecache._key(RequestFactory().get(url))}:renewing", 1, 60)
+
+
 @pytest.mark.parametrize("change", ["price", "stock"])
 def test_a_price_or_stock_change_shows_once_the_page_is_as_old_as_page_cache_seconds(page_cache, shop, clock, change):
-    # given
+    # given: another request is busy rendering the page again, so the entry is served to its end
     _, _, product = shop
     url = product.get_absolute_url()
     Client().get(url)
@@ -145,6 +151,7 @@ def test_a_price_or_stock_change_shows_once_the_page_is_as_old_as_page_cache_sec
     else:
         StockRecord.objects.filter(product=product).update(num_in_stock=3)
     after = {"price": "¥45.00", "stock": _availability(product)}[change]
+    _hold_renewal(url)
     # when
     clock(3.9)
     still = Client().get(url)
@@ -157,6 +164,24 @@ def test_a_price_or_stock_change_shows_once_the_page_is_as_old_as_page_cache_sec
     assert fresh["X-Page-Cache"] == "miss"
     assert after in fresh.content.decode()
     assert before not in fresh.content.decode()
+
+
+def test_past_half_its_life_one_visitor_renders_the_page_again_and_the_next_gets_the_new_one(page_cache, shop, clock):
+    # given
+    _, _, product = shop
+    url = product.get_absolute_url()
+    Client().get(url)
+    StockRecord.objects.filter(product=product).update(price=Decimal("45.00"))
+    # when
+    clock(1.9)
+    young = Client().get(url)
+    clock(0.2)
+    renewing = Client().get(url)
+    next_one = Client().get(url)
+    # then
+    assert (young["X-Page-Cache"], "¥39.90" in young.content.decode()) == ("hit", True)
+    assert (renewing["X-Page-Cache"], "¥45.00" in renewing.content.decode()) == ("miss", True)
+    assert (next_one["X-Page-Cache"], "¥45.00" in next_one.content.decode()) == ("hit", True)
 
 
 def test_a_suspended_shops_product_is_never_served_from_the_cache_after_the_suspension_commits(
