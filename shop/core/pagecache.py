@@ -39,8 +39,6 @@ GENERATION_KEY = "pages:generation"
 # A hold whose release was lost (the process died between commit and release) ends by itself.
 HOLD_SECONDS = 30
 CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
-# The request's own cookies that change what a page shows for this visitor only.
-NEUTRAL_COOKIES = ("csrftoken", "oscar_open_basket")
 STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
 _compiled: dict[tuple, re.Pattern] = {}
 
@@ -119,7 +117,8 @@ class AnonymousPageCacheMiddleware:
 
     def _render(self, request):
         """The page as a visitor without basket or CSRF cookie sees it, with its CSRF tokens blanked."""
-        for name in NEUTRAL_COOKIES:
+        # The request's own cookies that change what a page shows for this visitor only.
+        for name in (settings.CSRF_COOKIE_NAME, settings.OSCAR_BASKET_COOKIE_OPEN):
             request.COOKIES.pop(name, None)
         request.page_cache_neutral = True
         response = self.get_response(request)
