@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from oscar.apps.address.models import Country
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.utils import slugify
@@ -264,6 +264,19 @@ def seed_catalogue(
         if live_events:
             result.add("live events", seed_live_events())
     return result
+
+
+def analyze_after_bulk_load() -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load (run after the load commits).
+
+    Until autovacuum gets to it the planner believes the product table is nearly empty: the
+    catalogue's first page then sorted all 120,000 products (432 ms) instead of walking an index (7 ms).
+    """
+    if connection.vendor == "postgresql":
+        loaded = (Product, StockRecord, ProductAttributeValue, ProductCategory, ProductImage, Partner, Vendor)
+        tables = [model._meta.db_table for model in loaded]
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")
 
 
 def _ensure_vendors(specs: list[VendorSpec], partners: dict, result: SeedResult) -> None:

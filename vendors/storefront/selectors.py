@@ -6,11 +6,12 @@ Rules:
 - Every list loads what its product cards show in a fixed number of queries, whatever the page size.
 """
 
-from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from oscar.apps.catalogue.reviews.models import ProductReview
 
-from shop.catalogue.models import Option, Product, ProductAttributeValue
+from shop.catalogue.models import Option, Product, ProductAttributeValue, ProductCategory
 from shop.partner.models import StockRecord
 from vendors.listings.selectors import hidden_vendor_products
 from vendors.models import Vendor
@@ -52,7 +53,11 @@ def storefront_product_list(*, categories=None, sort: str = SORT_NEWEST) -> Quer
     """Browsable products, optionally within some categories, in a listing order."""
     products = storefront_product_cards().filter(parent=None, is_public=True).exclude(hidden_vendor_products())
     if categories is not None:
-        products = products.filter(categories__in=categories).distinct()
+        # EXISTS rather than a join: no DISTINCT over whole product rows, which at 120,000 products cost
+        # more than everything else on the page.
+        products = products.filter(
+            Exists(ProductCategory.objects.filter(product=OuterRef("pk"), category__in=categories))
+        )
     ordering = SORT_ORDERINGS.get(sort, SORT_ORDERINGS[SORT_NEWEST])
     if "min_price" in ordering[0]:
         products = products.annotate(min_price=Min("stockrecords__price"))
@@ -100,13 +105,15 @@ def storefront_vendor_list(*, county: str | None = None) -> QuerySet:
     vendors = Vendor.objects.filter(status=Vendor.Status.APPROVED)
     if county:
         vendors = vendors.filter(county=county)
-    return vendors.annotate(
-        product_count=Count(
-            "partner__stockrecords__product",
-            filter=Q(partner__stockrecords__product__is_public=True, partner__stockrecords__product__parent=None),
-            distinct=True,
-        )
-    ).order_by("county", "name")
+    # A count per shop by subquery (each one an index scan of the shop's stock records): a join of
+    # every shop to every product, grouped, took half a second at 120,000 products.
+    public = (
+        StockRecord.objects.filter(partner=OuterRef("partner"), product__is_public=True, product__parent=None)
+        .values("partner")
+        .annotate(n=Count("product", distinct=True))
+        .values("n")
+    )
+    return vendors.annotate(product_count=Coalesce(Subquery(public), 0)).order_by("county", "name")
 
 
 def storefront_counties() -> list[str]:
