@@ -27,7 +27,7 @@ from vendors.notifications.tasks import send_message_task
 # Both with the notification outbox's own statements, sessions in the database and the first thumbnails written;
 # `make bench` counts a warm checkout with sessions in Redis, as in production.
 PLACE_ORDER_QUERIES = 34
-CHECKOUT_QUERIES = 238
+CHECKOUT_QUERIES = 214
 
 
 @pytest.fixture
