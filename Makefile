@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint messages bench worker clean
+.PHONY: help run serve test lint messages bench figures live pages worker clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,6 +28,21 @@ run: $(VENV)/.installed messages ## start the site on http://$(HOST)/ with demo 
 	fi; \
 	$(PY) manage.py runserver $(HOST)
 
+# `make serve`: the production settings on this machine, over plain HTTP (no HTTPS redirect, no
+# secure-only cookies), on the local PostgreSQL and Redis; every variable can be overridden.
+SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/village_market
+SERVE_REDIS_URL ?= redis://127.0.0.1:6379/0
+SERVE_ENV = DJANGO_SETTINGS_MODULE=config.settings.production \
+	DATABASE_URL=$${DATABASE_URL:-$(SERVE_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(SERVE_REDIS_URL)} \
+	SECRET_KEY=$${SECRET_KEY:-$$(cat var/serve-secret-key)} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	SITE_URL=$${SITE_URL:-http://$(HOST)} SECURE_SSL_REDIRECT=false SECURE_COOKIES=false GUNICORN_BIND=$(HOST)
+
+serve: $(VENV)/.installed messages ## production settings under gunicorn on http://$(HOST)/ (PostgreSQL + Redis)
+	@mkdir -p var; test -s var/serve-secret-key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/serve-secret-key
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py config.wsgi
+
 worker: $(VENV)/.installed ## run a Celery worker with beat (needs REDIS_URL)
 	$(VENV)/bin/celery -A config worker -Q celery,live-orders --beat --schedule var/celerybeat-schedule --concurrency 2 --loglevel INFO
 
@@ -47,9 +62,13 @@ test: $(VENV)/.installed messages ## lint, format, migrations and deploy checks,
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_DB) $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed messages ## print checkout, notification and live-sale figures (needs PostgreSQL + Redis, wrk)
+bench: $(VENV)/.installed messages ## checkout, notification and live-sale figures; `make bench pages` (or live, figures): one part (PostgreSQL + Redis, wrk)
 	@command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || echo "make bench: install wrk (apt-get install wrk) for the live-sale figures"; }
-	$(PY) -m tests.bench
+	$(PY) -m tests.bench $(filter figures live pages,$(MAKECMDGOALS))
+
+# `make bench pages` (live, figures): the word only selects that part of the bench.
+figures live pages:
+	@:
 
 lint: $(VENV)/.installed ## ruff (rules and formatting)
 	$(VENV)/bin/ruff check .

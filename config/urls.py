@@ -7,8 +7,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from vendors.web.public.views import visitor_state
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The per-visitor part of a cached page (shop.core.pagecache).
+    path("visitor.json", visitor_state, name="visitor-state"),
     path("admin/", admin.site.urls),
     path("seller/", include("vendors.web.seller.urls")),
     path("vendors/", include("vendors.web.public.urls")),

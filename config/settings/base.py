@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
@@ -92,8 +93,15 @@ INSTALLED_APPS = [
 SITE_ID = 1
 
 MIDDLEWARE = [
+    # /healthz/ answers here, before any other middleware: no session, no database (shop.core.middleware).
+    "shop.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (compressed, hashed names under production settings): gunicorn alone serves a complete site.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.core.middleware.ContentSecurityPolicyMiddleware",
+    # Anonymous visitors' catalogue, shop and live pages from Redis, before sessions and the database
+    # are touched (shop.core.pagecache, docs/pages.md).
+    "shop.core.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shop.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -240,6 +248,20 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 # Every task gets a soft limit (SoftTimeLimitExceeded raised in the task) and a hard one (worker process killed).
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+
+# Whole pages for anonymous visitors (shop.core.pagecache): how old a cached page may be, in seconds
+# (at most 5: a price, stock or listing change shows within that; 0 turns the cache off), and which
+# paths are cached. A suspension or a delisting is never served from the cache once committed.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=4)
+if not 0 <= PAGE_CACHE_SECONDS <= 5:
+    raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be between 0 (no page cache) and 5.")
+PAGE_CACHE_PATHS = [
+    r"/catalogue/.*",  # the catalogue, category pages and product pages
+    r"/vendors/",  # the shop directory
+    r"/vendors/(?!apply/)[^/]+/",  # a shop's storefront
+    r"/live/",  # the live sales
+    r"/live/[^/]+/",  # one live sale's page
+]
 
 # Mail: console unless EMAIL_URL says otherwise (e.g. smtp+tls://user:pass@host:587).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -25,11 +25,16 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
-OSCAR_BASKET_COOKIE_SECURE = True
-OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
+# Only `make serve` (production settings over plain HTTP on this machine) turns these off: a browser
+# sends no secure cookie back over http://127.0.0.1, so nobody could sign in or keep a basket.
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=True)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+OSCAR_BASKET_COOKIE_SECURE = SECURE_COOKIES
+OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = SECURE_COOKIES
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    # Hashed names (cached for a year) and gzip/brotli copies, served by WhiteNoise from STATIC_ROOT
+    # (`manage.py collectstatic`; `make serve` runs it).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -39,3 +39,6 @@ CELERY_TASK_ALWAYS_EAGER = os.environ.get("VM_TEST_CELERY_EAGER", "1") == "1"
 # under pytest-xdist, pytest-django adds the worker's name to it (test_vm_ci_gw0, test_vm_ci_gw1 ...).
 if os.environ.get("VM_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["VM_TEST_DB_NAME"]}
+# Pages are rendered for every request: tests change prices and stock and look again at once. The
+# page cache's own tests turn it on (tests/integration/test_page_cache.py).
+PAGE_CACHE_SECONDS = 0

@@ -8,12 +8,16 @@
 - Live sales under gunicorn and wrk (tests/bench/live.py): snap-up orders per second, the
   remaining-quantity endpoint and the event page, each next to a bare Django view in the same run.
 
+`make bench pages` (python -m tests.bench pages) runs only the pages' figures instead (tests/bench/pages.py):
+anonymous and signed-in pages, search and a product-page burst at 1,000 and 120,000 products, each as a
+share of /healthz/ in the same run.
+
 Needs PostgreSQL and Redis: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/village_market_bench)
 and REDIS_URL (default redis://127.0.0.1:6379/0). The bench creates its own database (the URL's
 name, with "_bench" appended unless it already ends so, so a developer's database is never
 touched) and drops it at the end (BENCH_KEEP_DB=1 keeps it). BENCH_ORDERS sets the number of
-orders of the throughput run (default 100, six messages each); BENCH_ONLY="live" runs only the live sales
-("figures" only the checkout and notifications).
+orders of the throughput run (default 100, six messages each). Arguments choose the parts (`make bench live`,
+`make bench pages`, `make bench figures`); without any, the checkout and notification figures and the live sales.
 """
 
 import os
@@ -87,17 +91,18 @@ def main() -> None:
         import django
 
         django.setup()
-        from oscar.apps.address.models import Country
 
-        from tests.bench import figures, live
+        from tests.bench import figures, live, pages
         from tests.factories import ChinaFactory
 
         started = time.monotonic()
-        parts = os.environ.get("BENCH_ONLY", "figures live").split()
+        parts = sys.argv[1:] or ["figures", "live"]
         figures.migrate()
         rows = figures.run(orders=orders) if "figures" in parts else []
         if "live" in parts:
-            rows += live.run(china=Country.objects.filter(iso_3166_1_a2="CN").first() or ChinaFactory())
+            rows += live.run(china=ChinaFactory())
+        if "pages" in parts:
+            rows += pages.run(china=ChinaFactory())
         print()
         print(figures.table(rows))
         print(f"\n({time.monotonic() - started:.0f} s)")

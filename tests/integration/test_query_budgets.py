@@ -1,6 +1,6 @@
 """SQL query budgets of the pages a live-stream crowd lands on.
 
-The catalogue list, a category page and a product page cost a fixed number of
+The catalogue list, a category page, the search results and a product page cost a fixed number of
 queries whatever the number of products listed (and, for the product page,
 whatever the number of attributes shown). Pages are counted warm: the first
 view of a product image makes sorl-thumbnail write the thumbnail and its
@@ -9,13 +9,15 @@ key-value rows; later views read them from the cache.
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from haystack import connections
 
 from tests.factories import FarmCategoryFactory, FarmProductFactory
 
-BUDGETS = {"catalogue": 13, "category": 14, "product": 14}
+BUDGETS = {"catalogue": 8, "category": 9, "product": 8, "search": 3}
 # A query per product listed would show as 9 more with 12 products than with 3; every product made
 # costs its image and, on the first view, its thumbnail: few are enough to prove a flat count.
 FEW, MANY = 3, 12
@@ -37,6 +39,13 @@ def shop_settings(settings, china):
     settings.OSCAR_PRODUCTS_PER_PAGE = MANY
     caches[settings.THUMBNAIL_CACHE].clear()
     return settings
+
+
+@pytest.fixture
+def empty_index():
+    connections["default"].get_backend().clear()
+    yield
+    connections["default"].get_backend().clear()
 
 
 def _warm_view(client, url):
@@ -113,3 +122,55 @@ def test_the_vendor_check_adds_no_query_to_the_basket(client, shop_settings):
     tables = [q["sql"] for q in queries]
     assert [sql for sql in tables if sql.lstrip().startswith("SELECT") and 'FROM "partner_partner"' in sql] == []
     assert [sql for sql in tables if 'FROM "vendors_vendor"' in sql] == []
+
+
+def test_the_search_results_cost_the_same_queries_with_3_and_12_results(client, shop_settings, empty_index):
+    """Each result card looked up its stock record's partner and vendor: 54 queries for one page."""
+    # given
+    category = FarmCategoryFactory(name="红枣")
+    _create_products(FEW, category)
+    call_command("update_index", verbosity=0)
+    url = reverse("search:search") + "?q=红枣"
+    with_few, response_few = _warm_view(client, url)
+    # when
+    _create_products(MANY - FEW, category)
+    call_command("update_index", verbosity=0)
+    with_many, response_many = _warm_view(client, url)
+    # then
+    assert (_listed(response_few), _listed(response_many)) == (3, 12)
+    assert with_few == with_many == BUDGETS["search"]
+
+
+def _county_urls() -> dict:
+    from shop.catalogue.models import Category, Product
+    from vendors.models import Vendor
+
+    vendor = Vendor.objects.get(slug="vendor-0001")
+    return {
+        "catalogue": reverse("catalogue:index"),
+        "category": Category.objects.get(name="红枣").get_absolute_url(),
+        "product": Product.objects.get(upc="VM-VENDOR-0001-000").get_absolute_url(),
+        "storefront": reverse("vendors:storefront", kwargs={"slug": vendor.slug}),
+        "directory": reverse("vendors:directory"),
+    }
+
+
+def test_the_pages_cost_the_same_queries_in_a_county_of_100_and_of_1000_products(client, shop_settings):
+    """The scaled demo county (seed_demo --vendors): what a page costs does not grow with the catalogue.
+
+    `make bench pages` measures the 120,000-product county; this pins the count at two sizes the suite
+    can build in seconds."""
+    from vendors.demo import seed_catalogue
+
+    # given
+    seed_catalogue(vendors=4, products_per_vendor=25, live_events=False)
+    small = {page: _warm_view(client, url)[0] for page, url in _county_urls().items()}
+    # when
+    seed_catalogue(vendors=20, products_per_vendor=50, live_events=False)
+    large = {page: _warm_view(client, url)[0] for page, url in _county_urls().items()}
+    # then
+    from shop.catalogue.models import Product
+
+    assert Product.objects.filter(upc__startswith="VM-VENDOR-").count() == 1000
+    # (a category two levels deep costs its root and its ancestors more than the flat one above)
+    assert small == large == {"catalogue": 8, "category": 11, "product": 9, "storefront": 6, "directory": 3}

@@ -92,3 +92,19 @@ def test_a_real_worker_keeps_the_index_current(empty_index, celery_worker_proces
         time.sleep(0.2)
     assert found == [str(product.pk)], celery_worker_process.log_path.read_text()
     assert "update_product_index_task" in celery_worker_process.log_path.read_text()
+
+
+@pytest.mark.django_db
+def test_a_search_that_finds_nothing_offers_categories_and_searches_to_try(django_app, empty_index):
+    # given
+    call_command("seed_demo", "--yes-demo-data", "--no-live-events")
+    # when
+    nothing = django_app.get("/search/", params={"q": "榴莲"})
+    suggestion = nothing.click(description="红枣", href="q=")
+    # then
+    offered = nothing.html.select_one("#search_nothing_found")
+    chips = [a.get_text(strip=True) for a in offered.select(".category-chips a")]
+    searches = [a.get_text(strip=True) for a in offered.select(".search-suggestions a")]
+    assert "干果" in chips
+    assert {"红枣", "党参"} <= set(searches)
+    assert len(_titles(suggestion)) == 8

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 
 from shop.catalogue.models import Product, ProductAttribute, ProductCategory, ProductClass, ProductImage
 from shop.core.celery_utils import enqueue_on_commit
+from shop.core.pagecache import page_cache_hold
 from shop.partner.models import StockRecord
 from vendors.listings.sanitize import sanitize_html, sanitize_text
 from vendors.listings.tasks import generate_thumbnails_task
@@ -103,8 +104,11 @@ def vendor_product_create(*, vendor: Vendor, data: ProductData, images=()) -> Pr
 
 @transaction.atomic
 def vendor_product_update(*, vendor: Vendor, product: Product, data: ProductData, images=(), remove_image_ids=()):
-    """Change a product's listing; stock changes only by what the vendor typed (see vendor_stock_set)."""
+    """Change a product's listing; stock changes only by what the vendor typed (see vendor_stock_set).
+
+    Cached pages show the change as soon as it commits (shop.core.pagecache)."""
     product = Product.objects.select_for_update().get(pk=product.pk, stockrecords__partner=vendor.partner)
+    page_cache_hold()
     remaining = product.images.exclude(pk__in=remove_image_ids).count()
     if remaining + len(images) > MAX_PRODUCT_IMAGES:
         raise TooManyImages
@@ -162,7 +166,8 @@ def vendor_product_image_delete(*, vendor: Vendor, image: ProductImage) -> None:
 
 @transaction.atomic
 def vendor_product_set_listed(*, vendor: Vendor, product: Product, listed: bool) -> None:
-    """Delist (hide) or relist one of the vendor's products."""
+    """Delist (hide) or relist one of the vendor's products; no cached page shows the old state once it commits."""
+    page_cache_hold()
     product = Product.objects.select_for_update().get(pk=product.pk, stockrecords__partner=vendor.partner)
     product.is_public = listed
     product.save(update_fields=["is_public", "date_updated"])

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from shop.core.celery_utils import enqueue_on_commit
+from shop.core.pagecache import page_cache_hold
 from shop.partner.models import Partner
 from vendors.listings.sanitize import sanitize_html, sanitize_text
 from vendors.listings.tasks import reindex_vendor_products_task
@@ -130,7 +131,10 @@ def vendor_reject(*, vendor: Vendor, rejected_by, reason: str) -> Vendor:
 
 @transaction.atomic
 def vendor_suspend(*, vendor: Vendor, suspended_by, reason: str) -> Vendor:
-    """Suspend an approved vendor: its products disappear from catalogue, search and storefronts."""
+    """Suspend an approved vendor: its products disappear from catalogue, search and storefronts.
+
+    No cached page is served from the moment it commits (shop.core.pagecache)."""
+    page_cache_hold()
     vendor = _decide(
         vendor,
         expected=Vendor.Status.APPROVED,
@@ -145,6 +149,7 @@ def vendor_suspend(*, vendor: Vendor, suspended_by, reason: str) -> Vendor:
 
 @transaction.atomic
 def vendor_reinstate(*, vendor: Vendor, reinstated_by) -> Vendor:
+    page_cache_hold()
     vendor = _decide(
         vendor,
         expected=Vendor.Status.SUSPENDED,

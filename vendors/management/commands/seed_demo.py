@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from vendors.demo import ADMIN_EMAIL, ADMIN_USERNAME, DEMO_SELLER_MOBILE, seed_catalogue
+from vendors.demo import ADMIN_EMAIL, ADMIN_USERNAME, DEMO_SELLER_MOBILE, analyze_after_bulk_load, seed_catalogue
 
 
 class Command(BaseCommand):
@@ -44,6 +44,7 @@ class Command(BaseCommand):
             vendors=vendors, products_per_vendor=products_per_vendor, live_events=not no_live_events
         )
         if result.changed:
+            analyze_after_bulk_load()
             for name, count in result.created.items():
                 if count:
                     self.stdout.write(f"created {count} {name}")

@@ -77,6 +77,20 @@ def _normal_price(item: LiveItem) -> Decimal | None:
     return records[0].price if records else None
 
 
+def live_view_count(request, *, event_id: int, now=None) -> None:
+    """Count one view of an event's page by this visitor."""
+    live_view_record(
+        event_id=event_id,
+        visitor_key=live_visitor_key(
+            user_id=request.user.pk if request.user.is_authenticated else None,
+            session_key=request.session.session_key,
+            ip=request.META.get("REMOTE_ADDR", ""),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        ),
+        now=now,
+    )
+
+
 class EventView(generic.TemplateView):
     """An event: host, the link to the stream, the item on stage, every public item with its 抢购 button."""
 
@@ -86,16 +100,10 @@ class EventView(generic.TemplateView):
         event = live_event_get(slug=self.kwargs["slug"])
         now = timezone.now()
         request = self.request
-        live_view_record(
-            event_id=event.pk,
-            visitor_key=live_visitor_key(
-                user_id=request.user.pk if request.user.is_authenticated else None,
-                session_key=request.session.session_key,
-                ip=request.META.get("REMOTE_ADDR", ""),
-                user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            ),
-            now=now,
-        )
+        # A page rendered for the anonymous page cache is counted by the visitor's /visitor.json call
+        # instead (static/js/visitor.js), once per view, cached or not.
+        if not getattr(request, "page_cache_neutral", False):
+            live_view_count(request, event_id=event.pk, now=now)
         # What is left comes from the status every viewer polls (Redis when it holds the counters), so
         # the page and its updates agree.
         left = live_event_status(event_id=event.pk)["items"]

@@ -8,9 +8,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+from django.views.decorators.cache import never_cache
 
 from shop.core.access import is_staff_user
 from vendors.models import Vendor
@@ -30,6 +33,7 @@ from vendors.storefront.selectors import (
     storefront_vendor_list,
     storefront_vendor_products,
 )
+from vendors.web.live.views import live_view_count
 from vendors.web.public.forms import InvitationAcceptForm, VendorApplicationForm
 
 INVITATION_PROBLEMS = {
@@ -213,3 +217,14 @@ class StorefrontView(generic.ListView):
             "vendor": self.vendor,
             "rating": vendor_rating(vendor=self.vendor),
         }
+
+
+@never_cache
+def visitor_state(request):
+    """What a cached page leaves out for this visitor (shop.core.pagecache): a CSRF token for its forms
+    (the cookie comes with it) and the number of items in the basket (the header's count); counts a view of
+    a live event's page when asked (``?live_event=<id>``). static/js/visitor.js fills them in."""
+    live_event = request.GET.get("live_event", "")
+    if live_event.isdigit():
+        live_view_count(request, event_id=int(live_event))
+    return JsonResponse({"csrf_token": get_token(request), "basket": {"count": request.basket.num_items}})

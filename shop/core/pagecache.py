@@ -1,0 +1,152 @@
+"""Whole pages for anonymous visitors, from the shared cache (Redis), a few seconds old at most.
+
+Rules:
+- Only GET of the paths in ``settings.PAGE_CACHE_PATHS``, for a visitor with no session cookie
+  (so nobody signed in, no guest checkout under way, no flash message kept in a session) and no
+  messages cookie. Everyone else gets the page rendered for them, as before.
+- What a cached page must not carry: the page is rendered for a *neutral* visitor (the request's
+  basket and CSRF cookies are hidden from the view), every CSRF token in it is blanked and the CSRF
+  cookie is not sent. The small per-visitor part (CSRF token, basket total, the basket's dropdown)
+  comes from ``/visitor.json``, which static/js/visitor.js asks for when a page carries a blank
+  token. A response that still sets a cookie is not stored.
+- Fresh enough: an entry is served only while younger than ``PAGE_CACHE_SECONDS`` (at most 5),
+  counted from before the view read the database, so a price or stock change shows within that.
+  Once an entry is half that old, the first request to see it (one ``add`` of a renewing key wins)
+  renders the page again while everyone else is still served the entry: when a page expires under
+  a crowd, one request renders it, not all of them at once.
+- Never after a change that hides something (a shop suspended, a product delisted):
+  ``page_cache_hold`` (called inside the changing transaction, before it commits) stops serving and
+  storing pages; after the commit ``page_cache_release`` moves the generation on and lifts the hold.
+  An entry is served only if it was rendered under the current generation, and the hold, the
+  generation and the entry are read in one round trip (one MGET), so no visitor gets a page
+  rendered before a suspension once the suspension has committed.
+- Redis failing is a miss (shop.core.cache): the page is rendered.
+
+A cache hit costs one Redis round trip and no session, no database query, no template.
+"""
+
+import re
+import time
+from hashlib import sha1
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+
+HOLD_KEY = "pages:hold"
+GENERATION_KEY = "pages:generation"
+# A hold whose release was lost (the process died between commit and release) ends by itself.
+HOLD_SECONDS = 30
+CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
+STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
+_compiled: dict[tuple, re.Pattern] = {}
+
+
+def page_cache_hold() -> None:
+    """Stop serving and storing cached pages until the current transaction commits (then released).
+
+    Call inside the transaction that hides something, before it commits."""
+    cache.set(HOLD_KEY, 1, HOLD_SECONDS)
+    transaction.on_commit(page_cache_release, robust=True)
+
+
+def page_cache_release() -> None:
+    """Move the generation on (every cached page is stale) and lift the hold."""
+    cache.add(GENERATION_KEY, 0, None)
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # Redis failing: its pages are misses anyway
+        pass
+    cache.delete(HOLD_KEY)
+
+
+def _paths() -> re.Pattern:
+    key = tuple(settings.PAGE_CACHE_PATHS)
+    if key not in _compiled:
+        _compiled[key] = re.compile("|".join(f"(?:{p})" for p in key))
+    return _compiled[key]
+
+
+def _cacheable(request) -> bool:
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        and not request.COOKIES.get("messages")
+        and _paths().fullmatch(request.path_info) is not None
+    )
+
+
+def _key(request) -> str:
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    query = "&".join(sorted(request.GET.urlencode().split("&")))
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}|{language}"
+    return "pages:" + sha1(raw.encode()).hexdigest()
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves and stores anonymous visitors' pages (see the module's rules)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable(request):
+            return self.get_response(request)
+        key = _key(request)
+        started = time.time()
+        found = cache.get_many([HOLD_KEY, GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY, 0)
+        entry = found.get(key)
+        if HOLD_KEY in found:
+            response = self._render(request)
+            response["X-Page-Cache"] = "hold"
+            return response
+        if entry is not None and entry[0] == generation and started - entry[1] < settings.PAGE_CACHE_SECONDS:
+            # Past half its life one request renders the page again while the others are still
+            # served this entry: a crowd never renders a page all at once when it expires.
+            if started - entry[1] < settings.PAGE_CACHE_SECONDS / 2 or not cache.add(
+                f"{key}:renewing", 1, settings.PAGE_CACHE_SECONDS
+            ):
+                return self._replay(entry, request)
+        response = self._render(request)
+        self._store(response, key, generation, started)
+        return response
+
+    def _render(self, request):
+        """The page as a visitor without basket or CSRF cookie sees it, with its CSRF tokens blanked."""
+        # The request's own cookies that change what a page shows for this visitor only.
+        for name in (settings.CSRF_COOKIE_NAME, settings.OSCAR_BASKET_COOKIE_OPEN):
+            request.COOKIES.pop(name, None)
+        request.page_cache_neutral = True
+        response = self.get_response(request)
+        response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
+        if response.status_code == 200 and not response.streaming:
+            response.content = CSRF_INPUT.sub(rb"\1\2", response.content)
+            if response.has_header("Content-Length"):  # set by CommonMiddleware for the longer body
+                response["Content-Length"] = str(len(response.content))
+        return response
+
+    def _store(self, response, key, generation, started) -> None:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            response["X-Page-Cache"] = "bypass"
+            return
+        cache_control = response.get("Cache-Control", "")
+        if "private" in cache_control or "no-store" in cache_control or "no-cache" in cache_control:
+            response["X-Page-Cache"] = "bypass"
+            return
+        headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+        entry = (generation, started, headers, response.content)
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS + 1)
+        response["X-Page-Cache"] = "miss"
+
+    def _replay(self, entry, request):
+        _generation, _started, headers, content = entry
+        response = HttpResponse(content)
+        response["Content-Length"] = str(len(content))
+        for name, value in headers.items():
+            response[name] = value
+        response["X-Page-Cache"] = "hit"
+        return response

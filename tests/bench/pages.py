@@ -1,0 +1,169 @@
+"""`make bench pages`: the pages a live-stream crowd opens, under gunicorn (gunicorn.conf.py) and wrk,
+each as a share of /healthz/ in the same run on the same server.
+
+For each county size (BENCH_PAGES_SIZES, default "1000,120000" products; 200 per shop, built with
+the bulk seed `seed_catalogue(vendors=..., products_per_vendor=200)`, the larger size growing the
+smaller one):
+- /healthz/ (the ceiling: no middleware, no session, no database);
+- anonymous pages, served from the page cache after their first view: catalogue, a category, a
+  product page (one product, and 1,000 products in rotation), a storefront, the shop directory, a
+  live sale's page;
+- the same product page signed in (never cached: the uncached price a cache miss also pays), the
+  basket and the account page signed in;
+- search (红枣, 枣) while the county is small enough to index with the default Whoosh engine
+  (BENCH_PAGES_SEARCH_MAX products, default 5,000);
+- a product-page burst: 256 connections for 20 s on one product.
+16 connections, BENCH_READ_SECONDS (default 10) per figure; p99 from wrk's latency distribution.
+Nothing is asserted: the figures go in the issue's closing note (docs/pages.md has the last ones).
+"""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+
+from tests.bench.figures import Row
+from tests.bench.live import _buyers, _free_port, _Result, _which
+
+SIZES = [int(n) for n in os.environ.get("BENCH_PAGES_SIZES", "1000,120000").split(",") if n.strip()]
+SECONDS = int(os.environ.get("BENCH_READ_SECONDS", "10"))
+SEARCH_MAX = int(os.environ.get("BENCH_PAGES_SEARCH_MAX", "5000"))
+CONNECTIONS = 16
+PER_SHOP = 200
+
+ROTATING = """
+local paths = {}
+for line in io.lines("%(paths)s") do table.insert(paths, line) end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+"""
+
+
+def run(*, china) -> list[Row]:
+    if not _which("wrk"):
+        return [Row("Pages", "skipped: wrk is not installed (apt-get install wrk)")]
+    from tests.factories.live_sales import make_event, make_item
+    from vendors.demo import analyze_after_bulk_load, seed_catalogue
+
+    event = make_event()
+    rows = []
+    for size in SIZES:
+        started = time.monotonic()
+        print(f"pages: building the county of {size:,} products ...", flush=True)
+        seed_catalogue(vendors=max(size // PER_SHOP, 1), products_per_vendor=min(size, PER_SHOP), live_events=False)
+        analyze_after_bulk_load()
+        if not event.items.exists():
+            make_item(event)
+        rows.append(Row(f"[{size:,} products] county built in", f"{time.monotonic() - started:.0f} s"))
+        indexed = size <= SEARCH_MAX
+        if indexed:
+            call_command("update_index", verbosity=0)
+        rows += _measure(size, china=china, event=event, indexed=indexed)
+    return rows
+
+
+def _paths(event) -> dict[str, str]:
+    from shop.catalogue.models import Category, Product
+    from vendors.models import Vendor
+
+    return {
+        "catalogue, page 1": "/catalogue/",
+        "category (红枣)": Category.objects.get(name="红枣").get_absolute_url(),
+        "product page (one)": Product.objects.get(upc="VM-VENDOR-0001-000").get_absolute_url(),
+        "storefront": f"/vendors/{Vendor.objects.get(slug='vendor-0001').slug}/",
+        "shop directory": "/vendors/",
+        "live sale page": f"/live/{event.slug}/",
+    }
+
+
+def _measure(size: int, *, china, event, indexed: bool) -> list[Row]:
+    from shop.catalogue.models import Product
+
+    server = _Server()
+    label = f"[{size:,} products]"
+    rows = []
+    try:
+        ceiling = server.wrk("/healthz/")
+        rows.append(Row(f"{label} /healthz/ (ceiling): req/s, p99", f"{ceiling.rps:.0f}, {ceiling.p99}"))
+
+        def row(name: str, result: _Result) -> Row:
+            share = f"{result.rps / ceiling.rps:.0%}" if ceiling.rps else "-"
+            errors = f", {result.errors} errors" if result.errors else ""
+            figure = f"{result.rps:.0f}, {result.p99}, {share}{errors}"
+            return Row(f"{label} {name}: req/s, p99, share of /healthz/", figure)
+
+        for name, path in _paths(event).items():
+            rows.append(row(f"anonymous {name}", server.wrk(path)))
+        rotating = [p.get_absolute_url() for p in Product.objects.filter(is_public=True).order_by("pk")[:1000]]
+        rows.append(row(f"anonymous product pages ({len(rotating):,} rotating)", server.wrk_rotating(rotating)))
+        if indexed:
+            for words in ("红枣", "枣"):
+                rows.append(row(f"search {words}", server.wrk(f"/search/?q={urllib.request.quote(words)}")))
+        else:
+            rows.append(Row(f"{label} search", "not measured: the Whoosh index is not built past this size"))
+        session, _csrf = _buyers(1, china)[0]
+        cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
+        product = _paths(event)["product page (one)"]
+        rows.append(row("signed-in product page (not cached)", server.wrk(product, cookie=cookie)))
+        rows.append(row("signed-in basket", server.wrk("/basket/", cookie=cookie)))
+        rows.append(row("signed-in account page", server.wrk("/accounts/profile/", cookie=cookie)))
+        burst = server.wrk(product, connections=256, seconds=20)
+        rows.append(row("product page burst, 256 connections, 20 s", burst))
+    finally:
+        server.stop()
+    return rows
+
+
+class _Server:
+    """gunicorn with the repository's gunicorn.conf.py on a free port, the bench's settings."""
+
+    def __init__(self) -> None:
+        port = _free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = Path(settings.BENCH_TMP) / "gunicorn-pages.log"
+        env = dict(os.environ, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_LOG_LEVEL="warning")
+        root = Path(__file__).resolve().parents[2]
+        command = [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py"), "config.wsgi"]
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(self.url + "/healthz/", timeout=5).close()
+                break
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start:\n{self.log_path.read_text()}") from None
+                time.sleep(0.2)
+
+    def wrk(self, path: str, *, cookie: str = "", connections: int = CONNECTIONS, seconds: int = SECONDS) -> _Result:
+        # One request first: the page's first view renders it (and its thumbnails) and fills the cache.
+        request = urllib.request.Request(self.url + path, headers={"Cookie": cookie} if cookie else {})
+        urllib.request.urlopen(request, timeout=60).close()
+        command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+        if cookie:
+            command += ["-H", f"Cookie: {cookie}"]
+        done = subprocess.run([*command, self.url + path], capture_output=True, text=True, timeout=seconds + 60)
+        return _Result(done.stdout + done.stderr)
+
+    def wrk_rotating(self, paths: list[str]) -> _Result:
+        folder = Path(settings.BENCH_TMP)
+        (folder / "paths.txt").write_text("".join(f"{p}\n" for p in paths))
+        script = folder / "rotating.lua"
+        script.write_text(ROTATING % {"paths": folder / "paths.txt"})
+        command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
+        command += ["-s", str(script)]
+        done = subprocess.run([*command, self.url + "/"], capture_output=True, text=True, timeout=SECONDS + 60)
+        return _Result(done.stdout + done.stderr)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)

@@ -1,0 +1,249 @@
+"""Anonymous pages from the shared cache (shop.core.pagecache), on real Redis: served to the next
+visitor, never carrying anyone's basket or CSRF token, never older than PAGE_CACHE_SECONDS, and never
+showing a suspended shop's or a delisted product once the change committed.
+
+Time is moved on by replacing the page cache's clock (no test waits)."""
+
+import re
+import time
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from shop.core import pagecache
+from shop.partner.models import StockRecord
+from shop.partner.strategy import Selector
+from tests.factories.live_sales import make_event, make_item
+from tests.factories.marketplace import make_product, make_vendor
+from vendors.listings.services import vendor_product_set_listed
+from vendors.live.counters import live_event_counters_flush
+from vendors.onboarding.services import vendor_suspend
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db]
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 4
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """The page cache's clock, stopped (a slow first render must not age the page) and moved on by the test."""
+    now = [time.time()]
+    monkeypatch.setattr(pagecache.time, "time", lambda: now[0])
+
+    def advance(seconds):
+        now[0] += seconds
+
+    return advance
+
+
+@pytest.fixture
+def shop(db):
+    vendor, user = make_vendor("临县王家庄村红枣合作社")
+    product = make_product(vendor, title="临县红枣 特级", price="39.90", stock=100)
+    return vendor, user, product
+
+
+def _availability(product) -> str:
+    return str(Selector().strategy().fetch_for_product(product).availability.message)
+
+
+def test_the_next_visitor_gets_the_page_from_the_cache_without_a_cookie_or_a_token(page_cache, shop):
+    # given
+    _, _, product = shop
+    first, second = Client(), Client()
+    url = product.get_absolute_url()
+    # when
+    rendered = first.get(url)
+    cached = second.get(url)
+    # then
+    assert (rendered["X-Page-Cache"], cached["X-Page-Cache"]) == ("miss", "hit")
+    assert cached.content == rendered.content
+    # blanking the tokens shortened the body: a stale length would leave a browser waiting
+    assert int(rendered["Content-Length"]) == int(cached["Content-Length"]) == len(cached.content)
+    assert "临县红枣 特级" in cached.content.decode()
+    assert (dict(rendered.cookies), dict(cached.cookies)) == ({}, {})
+    assert TOKEN.findall(cached.content) == []
+    assert cached.content.count(b'name="csrfmiddlewaretoken" value=""') >= 2  # language and add-to-basket forms
+
+
+@pytest.mark.parametrize("page", ["catalogue", "directory", "storefront", "live list", "live event"])
+def test_catalogue_shop_and_live_pages_are_cached(page_cache, shop, page):
+    # given
+    vendor, _, _ = shop
+    event = make_event()
+    make_item(event)
+    url = {
+        "catalogue": reverse("catalogue:index"),
+        "directory": reverse("vendors:directory"),
+        "storefront": reverse("vendors:storefront", kwargs={"slug": vendor.slug}),
+        "live list": reverse("live:index"),
+        "live event": reverse("live:event", kwargs={"slug": event.slug}),
+    }[page]
+    # when
+    answers = [Client().get(url)["X-Page-Cache"] for _ in range(2)]
+    # then
+    assert answers == ["miss", "hit"]
+
+
+def test_two_visitors_never_see_each_others_basket_or_token(page_cache, shop):
+    # given: a visitor with a product in her basket looks at the page first
+    _, _, product = shop
+    buyer, other = Client(), Client()
+    buyer.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 2})
+    buyer.get(reverse("basket:summary"))  # the "added to your basket" message is shown and gone
+    url = product.get_absolute_url()
+    # when
+    buyers_page = buyer.get(url)
+    others_page = other.get(url)
+    buyers_state = buyer.get(reverse("visitor-state")).json()
+    others_state = other.get(reverse("visitor-state")).json()
+    # then: the pages are the neutral page, the per-visitor part comes from each one's own call
+    assert (buyers_page["X-Page-Cache"], others_page["X-Page-Cache"]) == ("miss", "hit")
+    assert "data-visitor-basket-count hidden>" in others_page.content.decode()
+    assert TOKEN.findall(buyers_page.content) == TOKEN.findall(others_page.content) == []
+    assert (buyers_state["basket"], others_state["basket"]) == ({"count": 2}, {"count": 0})
+    assert buyer.cookies["csrftoken"].value != other.cookies["csrftoken"].value
+
+
+def test_a_signed_in_visitors_page_is_neither_served_from_nor_put_in_the_cache(page_cache, shop):
+    # given
+    vendor, user, product = shop
+    signed_in, anonymous = Client(), Client()
+    signed_in.force_login(user)
+    url = product.get_absolute_url()
+    anonymous.get(url)
+    # when
+    own = signed_in.get(url)
+    shared = anonymous.get(url)
+    # then
+    assert "X-Page-Cache" not in own
+    assert 'id="logout_link"' in own.content.decode()
+    assert TOKEN.findall(own.content) != []
+    assert shared["X-Page-Cache"] == "hit"
+    assert 'id="logout_link"' not in shared.content.decode()
+
+
+def _hold_renewal(url: str) -> None:
+    """As if another request were rendering the page again right now."""
+    cache.add(f"{pagecache._key(RequestFactory().get(url))}:renewing", 1, 60)
+
+
+@pytest.mark.parametrize("change", ["price", "stock"])
+def test_a_price_or_stock_change_shows_once_the_page_is_as_old_as_page_cache_seconds(page_cache, shop, clock, change):
+    # given: another request is busy rendering the page again, so the entry is served to its end
+    _, _, product = shop
+    url = product.get_absolute_url()
+    Client().get(url)
+    before = {"price": "¥39.90", "stock": _availability(product)}[change]
+    if change == "price":
+        StockRecord.objects.filter(product=product).update(price=Decimal("45.00"))
+    else:
+        StockRecord.objects.filter(product=product).update(num_in_stock=3)
+    after = {"price": "¥45.00", "stock": _availability(product)}[change]
+    _hold_renewal(url)
+    # when
+    clock(3.9)
+    still = Client().get(url)
+    clock(0.1)
+    fresh = Client().get(url)
+    # then
+    assert before != after
+    assert still["X-Page-Cache"] == "hit"
+    assert before in still.content.decode()
+    assert fresh["X-Page-Cache"] == "miss"
+    assert after in fresh.content.decode()
+    assert before not in fresh.content.decode()
+
+
+def test_past_half_its_life_one_visitor_renders_the_page_again_and_the_next_gets_the_new_one(page_cache, shop, clock):
+    # given
+    _, _, product = shop
+    url = product.get_absolute_url()
+    Client().get(url)
+    StockRecord.objects.filter(product=product).update(price=Decimal("45.00"))
+    # when
+    clock(1.9)
+    young = Client().get(url)
+    clock(0.2)
+    renewing = Client().get(url)
+    next_one = Client().get(url)
+    # then
+    assert (young["X-Page-Cache"], "¥39.90" in young.content.decode()) == ("hit", True)
+    assert (renewing["X-Page-Cache"], "¥45.00" in renewing.content.decode()) == ("miss", True)
+    assert (next_one["X-Page-Cache"], "¥45.00" in next_one.content.decode()) == ("hit", True)
+
+
+def test_a_suspended_shops_product_is_never_served_from_the_cache_after_the_suspension_commits(
+    page_cache, shop, django_capture_on_commit_callbacks
+):
+    # given
+    vendor, _, product = shop
+    url = product.get_absolute_url()
+    catalogue = reverse("catalogue:index")
+    warm = (Client().get(url)["X-Page-Cache"], Client().get(url)["X-Page-Cache"], Client().get(catalogue).status_code)
+    # when: while the suspension's transaction is open, nothing is served from the cache
+    with django_capture_on_commit_callbacks(execute=False) as on_commit:
+        vendor_suspend(vendor=vendor, suspended_by=None, reason="食品安全抽检不合格")
+        during = Client().get(url)
+    for callback in on_commit:
+        callback()
+    after = Client().get(url)
+    listing = Client().get(catalogue)
+    # then
+    assert warm == ("miss", "hit", 200)
+    assert during["X-Page-Cache"] == "hold"
+    assert after.status_code == 404
+    assert "临县红枣 特级" not in listing.content.decode()
+    assert listing["X-Page-Cache"] == "miss"
+
+
+def test_a_delisted_product_is_gone_from_the_cached_pages_once_the_change_commits(
+    page_cache, shop, django_capture_on_commit_callbacks
+):
+    # given
+    vendor, _, product = shop
+    url = product.get_absolute_url()
+    storefront = reverse("vendors:storefront", kwargs={"slug": vendor.slug})
+    Client().get(url)
+    Client().get(storefront)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor_product_set_listed(vendor=vendor, product=product, listed=False)
+    page = Client().get(url)
+    shop_page = Client().get(storefront)
+    # then
+    assert page.status_code == 404
+    assert (shop_page["X-Page-Cache"], "临县红枣 特级" in shop_page.content.decode()) == ("miss", False)
+
+
+def test_a_visitor_with_a_message_to_see_gets_the_page_rendered_for_her(page_cache, shop):
+    # given: adding to the basket leaves a message for the next page
+    _, _, product = shop
+    visitor = Client()
+    Client().get(product.get_absolute_url())
+    visitor.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+    # when
+    page = visitor.get(product.get_absolute_url())
+    # then
+    assert "X-Page-Cache" not in page
+    assert "<strong>临县红枣 特级</strong> 已加入购物车。" in page.content.decode()
+
+
+def test_a_live_page_from_the_cache_is_counted_once_by_the_visitors_own_call(page_cache, shop):
+    # given
+    event = make_event()
+    url = reverse("live:event", kwargs={"slug": event.slug})
+    # when: two visitors, one renders the page, the other gets it from the cache; each page asks once
+    for visitor in (Client(), Client()):
+        visitor.get(url)
+        visitor.get(reverse("visitor-state"), {"live_event": event.pk})
+    # then
+    assert live_event_counters_flush(event=event).views == 2
