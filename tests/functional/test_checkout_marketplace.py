@@ -28,7 +28,7 @@ from vendors.notifications.tasks import send_message_task
 # `make bench` counts a warm checkout with sessions in Redis, as in production.
 # Each product page reads its shop's rating for the shop card (one statement each).
 PLACE_ORDER_QUERIES = 34
-CHECKOUT_QUERIES = 222
+CHECKOUT_QUERIES = 198
 
 
 @pytest.fixture
