@@ -61,13 +61,14 @@ def test_the_order_list_opens_on_all_orders_with_each_tabs_count(django_app, ord
         ("to-receive", "待收货", "1", False),
         ("done", "已完成", "1", False),
     ]
-    # (the factory's orders carry no shipping in their total; the shop's part charges 8.00)
+    # (the factory's orders carry no shipping in their total; the shop's part charges 8.00, and a card's total
+    # is what its parts still come to: nothing once cancelled)
     assert sorted(cards(page)) == sorted(
         [
-            ("临县王家庄村红枣合作社", "待发货", "¥79.80", "货到付款应付 ¥87.80"),
-            ("临县王家庄村红枣合作社", "已发货", "¥79.80", "货到付款应付 ¥87.80"),
-            ("临县王家庄村红枣合作社", "已完成", "¥79.80", None),
-            ("临县王家庄村红枣合作社", "已取消", "¥79.80", None),
+            ("临县王家庄村红枣合作社", "待发货", "¥87.80", "货到付款应付 ¥87.80"),
+            ("临县王家庄村红枣合作社", "已发货", "¥87.80", "货到付款应付 ¥87.80"),
+            ("临县王家庄村红枣合作社", "已完成", "¥87.80", None),
+            ("临县王家庄村红枣合作社", "已取消", "¥0.00", None),
         ]
     )
 

@@ -2,6 +2,7 @@
 password by SMS, the throttle on wrong passwords; the same answers for numbers with and without an account."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from shop.customer.models import PhoneCode
@@ -70,7 +71,7 @@ def test_a_known_number_signs_in_with_an_sms_code(django_app, farmer):
     # when
     response = _submit(page, code=_code(KNOWN))
     # then
-    assert (response.status_code, response.location) == (302, "/accounts/")
+    assert (response.status_code, response.location) == (302, str(settings.LOGIN_REDIRECT_URL))
     assert _signed_in(django_app) == farmer
     assert User.objects.count() == 1
 
@@ -122,7 +123,7 @@ def test_a_farmer_registers_with_a_mobile_number_and_a_password_and_no_email(dja
     # when
     response = _submit(page, code=_code(UNKNOWN), password1="红枣-2026-好吃", password2="红枣-2026-好吃")
     # then
-    assert (response.status_code, response.location) == (302, "/accounts/")
+    assert (response.status_code, response.location) == (302, str(settings.LOGIN_REDIRECT_URL))
     user = User.objects.get(username=UNKNOWN)
     assert user.email == ""
     assert user.check_password("红枣-2026-好吃")
@@ -147,7 +148,7 @@ def test_a_farmer_who_forgot_her_password_sets_a_new_one_by_sms(django_app, farm
     # when
     response = _submit(page, code=_code(KNOWN), password1="新密码-小米-88", password2="新密码-小米-88")
     # then
-    assert (response.status_code, response.location) == (302, "/accounts/")
+    assert (response.status_code, response.location) == (302, str(settings.LOGIN_REDIRECT_URL))
     farmer.refresh_from_db()
     assert farmer.check_password("新密码-小米-88")
     assert _signed_in(django_app) == farmer
