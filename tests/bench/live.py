@@ -37,7 +37,8 @@ from vendors.live.models import LiveOrder, LiveReservation
 UNITS = 5000
 SNAPUP_SECONDS = int(os.environ.get("BENCH_SNAPUP_SECONDS", "25"))
 READ_SECONDS = int(os.environ.get("BENCH_READ_SECONDS", "10"))
-GUNICORN = ["--workers", "4", "--worker-class", "gthread", "--threads", "4"]
+# The site's own server settings (gunicorn.conf.py: gthread, a worker per core, four threads each).
+GUNICORN = ["-c", str(settings.BASE_DIR / "gunicorn.conf.py")]
 
 WRK_SCRIPT = """
 local buyers = {}
