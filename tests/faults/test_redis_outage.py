@@ -3,9 +3,8 @@
 The site runs under gunicorn in its own process with cache, sessions and broker on one
 redis-server of the test's own (the worst case: production should give the broker its own
 Redis), which is killed (dead) or SIGSTOPped (hung: connections are accepted, nothing answers).
-Rules checked: every page a buyer needs to order answers normally and without waiting on Redis
-(the alternative is redis-py's 5 s socket timeout per call, or a 500: an answer slower than 3 s
-fails, a margin for a test machine busy with other tests, not a speed target); the order is placed; a signed-in buyer
+Rules checked: every page a buyer needs to order answers normally within a second (the
+alternative is redis-py's 5 s socket timeout, or a 500); the order is placed; a signed-in buyer
 stays signed in across a Redis restart (sessions are in the database). The first requests are
 made with Redis up, so that the timings below do not include the site's start-up.
 """
@@ -67,7 +66,7 @@ def _place_order(app, product):
 
 
 @pytest.mark.parametrize("fault", ["dead", "hung"])
-def test_with_redis_dead_or_hung_a_buyer_browses_and_orders_without_waiting_on_redis(fault, site, own_redis, dates):
+def test_with_redis_dead_or_hung_a_buyer_browses_and_orders_each_page_within_a_second(fault, site, own_redis, dates):
     # given: the site has served a whole order with Redis up
     remote = RemoteSite(site.port)
     app = TestApp(remote)
@@ -76,13 +75,13 @@ def test_with_redis_dead_or_hung_a_buyer_browses_and_orders_without_waiting_on_r
     own_redis.kill() if fault == "dead" else own_redis.freeze()
     remote.timings.clear()
     thank_you = _place_order(TestApp(remote), dates)
-    # then: the order is placed and confirmed; no page was an error or waited on Redis
+    # then: the order is placed and confirmed; no page was an error or waited a second
     assert thank_you.request.path == reverse("checkout:thank-you")
     order = Order.objects.order_by("-pk").first()
     assert Order.objects.count() == 2
     assert order.number in thank_you.text
     assert {timing.status for timing in remote.timings} <= {200, 302}
-    assert [t for t in remote.timings if t.seconds >= 3.0] == [], site.log_path.read_text()
+    assert [t for t in remote.timings if t.seconds >= 1.0] == [], site.log_path.read_text()
     assert len(remote.timings) >= 10
 
 
