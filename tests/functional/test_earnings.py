@@ -62,6 +62,10 @@ def test_a_vendor_sees_its_earnings_by_month_and_not_another_vendors(django_app,
         ("2025-02", "未结算", "2", "¥114.90", "¥8.00", "-¥5.75", "¥117.15", "/seller/earnings/2025-02.csv"),
     ]
     assert "¥300.00" not in page.text
+    assert page.html.select_one("#earnings_rule").text == (
+        "买家确认收货后计入收入；买家没有确认的，发货 10 天后自动确认收货。每月收入在月底结束后结算打款。"
+        "佣金只按商品金额收取，运费不收佣金。"
+    )
 
 
 def test_the_csv_of_a_month_opens_in_excel_with_chinese_headers(django_app, ledger):

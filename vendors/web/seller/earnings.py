@@ -4,6 +4,7 @@ Thin views over vendors.earnings.selectors (scoped to the signed-in vendor). A m
 a month, or a month without any of the vendor's earnings, is a 404: never a 500, never someone else's.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
 from django.views import View
@@ -19,7 +20,13 @@ class EarningsView(SellerRequiredMixin, View):
     allow_suspended = True
 
     def get(self, request):
-        return self.render("earnings.html", {"months": seller_earnings_by_month(vendor=self.vendor)})
+        return self.render(
+            "earnings.html",
+            {
+                "months": seller_earnings_by_month(vendor=self.vendor),
+                "auto_deliver_days": settings.VENDOR_AUTO_DELIVER_DAYS,
+            },
+        )
 
 
 class EarningsCsvView(SellerRequiredMixin, View):
