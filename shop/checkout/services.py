@@ -128,11 +128,12 @@ def orders_place_cash_on_delivery_many(*, stockrecord, unit_price: Decimal, want
     goods = [(unit_price * entry.quantity).quantize(Decimal("0.01")) for entry in served]
     shipping = [vendor_shipping_charge(vendor=vendor, goods_total=total) for total in goods]
     site = Site.objects.get_current()
+    numbers = OrderNumberGenerator()
     orders = Order.objects.bulk_create(
         [
             Order(
                 basket=basket,
-                number=OrderNumberGenerator().order_number(basket),
+                number=numbers.order_number(basket),
                 site=site,
                 user=entry.user,
                 shipping_address=address,
