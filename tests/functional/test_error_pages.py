@@ -4,6 +4,7 @@ never Django's bare English "Not Found" or "Forbidden"."""
 from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import path
+from django.views.defaults import server_error
 
 from config import urls
 from tests.factories.marketplace import make_vendor
@@ -77,3 +78,14 @@ def test_a_refused_page_is_a_chinese_403_inside_the_site(django_app, db):
         "text": ["这个页面属于其他账号。请用对应的账号登录，或者继续逛逛。"],
         "links": [("返回首页", "/"), ("逛逛乡村店铺", "/vendors/")],
     }
+
+
+def test_the_500_page_stands_alone_and_tells_a_buyer_to_check_before_ordering_again(rf):
+    # when: Django's handler renders it, without the request's context
+    response = server_error(rf.get("/checkout/preview/"))
+    # then
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "<title>页面出了点问题 - 乡村集市</title>" in page
+    assert "请先看看手机有没有收到我们的<strong>确认短信</strong>" in page
+    assert "font-family" in page  # the style is inline: no static files are needed
