@@ -16,7 +16,7 @@ from django.db.models import Sum
 from shop.order.models import Line, Order
 from shop.partner.models import StockRecord
 from tests.factories.live_sales import make_buyer, make_event, make_item
-from vendors.live import admission
+from vendors.live import admission, services
 from vendors.live.models import LiveBuyer, LiveItem, LiveOrder, LiveReservation
 from vendors.live.placing import live_reservations_place
 from vendors.live.redis_client import live_redis
@@ -115,3 +115,28 @@ def test_a_unit_whose_order_could_not_be_written_goes_back_on_sale(china):
     assert _consistent(item)["sold"] == 1
     assert Order.objects.get().user == second
     assert settings.LIVE_REDIS_URL
+
+
+@pytest.mark.parametrize("statements", ["one statement (PostgreSQL)", "three in a transaction (elsewhere)"])
+def test_without_redis_the_database_alone_holds_each_buyers_limit_and_the_cap(china, monkeypatch, statements):
+    # given: no Redis in front (everyone admitted), 7 units, 2 per buyer
+    monkeypatch.setattr(admission, "live_redis", lambda: None)
+    if statements.startswith("three"):
+        monkeypatch.setattr(services, "_reserve_in_one_statement", services._reserve_in_three)
+    item = make_item(make_event(), quantity=7, limit=2)
+    buyers = [make_buyer(china) for _ in range(4)]
+
+    def fire(users: list) -> list[str]:
+        barrier = threading.Barrier(len(users))
+        with ThreadPoolExecutor(max_workers=len(users)) as pool:
+            return list(pool.map(lambda user: _tap(item.pk, user, barrier), users))
+
+    # when: three buyers fire 8 taps each at once, then the fourth
+    first = fire(buyers[:3] * 8)
+    second = fire([buyers[3]] * 8)
+    connections.close_all()
+    # then
+    assert (first.count("won"), first.count("over limit")) == (6, 18)
+    assert (second.count("won"), second.count("sold out")) == (1, 7)
+    assert sorted(LiveBuyer.objects.filter(item=item).values_list("units", flat=True)) == [1, 2, 2, 2]
+    assert _consistent(item) == dict.fromkeys(("sold", "live_orders", "order_lines", "buyer_units", "allocated"), 7)

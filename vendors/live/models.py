@@ -156,6 +156,9 @@ class LiveOrder(models.Model):
         return f"{self.order_id}: {self.item_id} x {self.quantity}"
 
 
+RESERVATION_TAKES_UNITS = "live_reservation_takes_units"
+
+
 class LiveReservation(models.Model):
     """A won tap (抢到了) waiting for its order: the units are already counted in LiveItem.sold and the buyer's
     LiveBuyer.units; a worker places the order (PLACED) or, when the database refuses it (the shop's own
@@ -183,6 +186,9 @@ class LiveReservation(models.Model):
     class Meta:
         ordering = ["pk"]
         indexes = [models.Index(fields=["item"], condition=models.Q(status="pending"), name="live_reservation_pending")]
+        # The tap's single statement on PostgreSQL (vendors.live.services) writes a reservation of 0 units
+        # when the buyer's limit refuses it: this constraint then undoes the whole statement.
+        constraints = [models.CheckConstraint(condition=models.Q(quantity__gte=1), name=RESERVATION_TAKES_UNITS)]
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.user_id} x {self.quantity} ({self.status})"

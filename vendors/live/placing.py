@@ -24,7 +24,7 @@ import logging
 from collections import defaultdict
 from itertools import groupby
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import translation
 from oscar.apps.address.models import UserAddress
@@ -93,12 +93,28 @@ def _place_item(item_id: int, reservations: list[LiveReservation], addresses: di
     LiveOrder.objects.bulk_create(
         [LiveOrder(item=item, order=r.order, user=r.user, quantity=r.quantity, unit_price=r.unit_price) for r in placed]
     )
-    for reservation in reservations:
-        if reservation.pk in refused:
-            reservation.status, reservation.reason = LiveReservation.Status.REFUSED, refused[reservation.pk]
-    LiveReservation.objects.bulk_update(reservations, ["status", "reason", "order"])
+    _mark_placed(placed)
+    for reason in set(refused.values()):
+        LiveReservation.objects.filter(pk__in=[pk for pk, why in refused.items() if why == reason]).update(
+            status=LiveReservation.Status.REFUSED, reason=reason
+        )
     if refused:
         _give_back(item, [r for r in reservations if r.pk in refused])
+
+
+def _mark_placed(placed: list[LiveReservation]) -> None:
+    """Each reservation's order, in one statement (an UPDATE from a list of values, which PostgreSQL and SQLite
+    share: Django's bulk_update builds a CASE per row, a third of a batch's time)."""
+    if not placed:
+        return
+    table = connection.ops.quote_name(LiveReservation._meta.db_table)
+    rows = ", ".join(["(%s, %s)"] * len(placed))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, order_id = v.column2 FROM (VALUES {rows}) AS v"
+            f" WHERE {table}.id = v.column1",
+            [LiveReservation.Status.PLACED, *(value for r in placed for value in (r.pk, r.order.pk))],
+        )
 
 
 def _still_on_sale(item: LiveItem) -> bool:
