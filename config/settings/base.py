@@ -141,6 +141,7 @@ TEMPLATES = [
                 "oscar.apps.checkout.context_processors.checkout",
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
+                "shop.core.pagecache.fragment_seconds",
             ],
         },
     },
@@ -256,6 +257,7 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=4)
 if not 0 <= PAGE_CACHE_SECONDS <= 5:
     raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be between 0 (no page cache) and 5.")
 PAGE_CACHE_PATHS = [
+    r"/",  # the home page
     r"/catalogue/.*",  # the catalogue, category pages and product pages
     r"/vendors/",  # the shop directory
     r"/vendors/(?!apply/)[^/]+/",  # a shop's storefront
@@ -427,3 +429,10 @@ CELERY_TASK_ROUTES = {"vendors.live.tasks.place_live_orders_task": {"queue": LIV
 # What every open event page polls is answered from each process's memory for up to a second, then from the
 # shared cache (vendors.live.selectors.live_event_status_json): a crowd's polls cost no round trip at all.
 CACHES["live-status"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "live-status"}
+# The parts of a product card that are the same for every visitor, kept in each process's memory for
+# PAGE_CACHE_SECONDS (shop/templates/oscar/catalogue/partials/product.html): signed-in visitors' listings.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 50000},
+}

@@ -150,3 +150,9 @@ class AnonymousPageCacheMiddleware:
             response[name] = value
         response["X-Page-Cache"] = "hit"
         return response
+
+
+def fragment_seconds(request) -> dict:
+    """Template context: how long a fragment that is the same for every visitor (a product card's picture and
+    title) may be kept, the page cache's own freshness (``{% cache fragment_seconds ... %}``)."""
+    return {"fragment_seconds": settings.PAGE_CACHE_SECONDS}

@@ -9,7 +9,7 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -74,13 +74,14 @@ def test_the_next_visitor_gets_the_page_from_the_cache_without_a_cookie_or_a_tok
     assert cached.content.count(b'name="csrfmiddlewaretoken" value=""') >= 2  # language and add-to-basket forms
 
 
-@pytest.mark.parametrize("page", ["catalogue", "directory", "storefront", "live list", "live event"])
-def test_catalogue_shop_and_live_pages_are_cached(page_cache, shop, page):
+@pytest.mark.parametrize("page", ["home", "catalogue", "directory", "storefront", "live list", "live event"])
+def test_home_catalogue_shop_and_live_pages_are_cached(page_cache, shop, page):
     # given
     vendor, _, _ = shop
     event = make_event()
     make_item(event)
     url = {
+        "home": reverse("home:index"),
         "catalogue": reverse("catalogue:index"),
         "directory": reverse("vendors:directory"),
         "storefront": reverse("vendors:storefront", kwargs={"slug": vendor.slug}),
@@ -129,6 +130,39 @@ def test_a_signed_in_visitors_page_is_neither_served_from_nor_put_in_the_cache(p
     assert TOKEN.findall(own.content) != []
     assert shared["X-Page-Cache"] == "hit"
     assert 'id="logout_link"' not in shared.content.decode()
+
+
+def test_signed_in_visitors_share_a_cards_picture_and_title_but_each_gets_their_own_token(page_cache, shop):
+    # given
+    vendor, user, product = shop
+    caches["fragments"].clear()
+    first, second = Client(), Client()
+    first.force_login(user)
+    second.force_login(make_vendor("岚县土豆合作社")[1])
+    url = reverse("catalogue:index")
+    # when
+    rendered = first.get(url).content.decode()
+    from_cache = second.get(url).content.decode()
+    # then: the card's shared parts came from the fragments cache, the forms carry each visitor's token
+    cards = [key for key in caches["fragments"]._cache if "product_card" in key]
+    assert len(cards) == 3  # picture, stars, title
+    assert "临县红枣 特级" in from_cache
+    tokens = [TOKEN.findall(page.encode()) for page in (rendered, from_cache)]
+    assert tokens[0] and tokens[1] and set(tokens[0]).isdisjoint(tokens[1])
+
+
+def test_a_cards_title_change_is_shown_at_once_to_signed_in_visitors(page_cache, shop):
+    # given
+    vendor, user, product = shop
+    visitor = Client()
+    visitor.force_login(user)
+    url = reverse("catalogue:index")
+    visitor.get(url)
+    # when
+    product.title = "临县红枣 一级"
+    product.save()
+    # then
+    assert "临县红枣 一级" in visitor.get(url).content.decode()
 
 
 def _hold_renewal(url: str) -> None:
