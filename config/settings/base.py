@@ -99,6 +99,8 @@ MIDDLEWARE = [
     # Static files (compressed, hashed names under production settings): gunicorn alone serves a complete site.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.core.middleware.ContentSecurityPolicyMiddleware",
+    # What every open live-sale page polls, answered before sessions and users (vendors.web.live.middleware).
+    "vendors.web.live.middleware.LiveStatusMiddleware",
     # Anonymous visitors' catalogue, shop and live pages from Redis, before sessions and the database
     # are touched (shop.core.pagecache, docs/pages.md).
     "shop.core.pagecache.AnonymousPageCacheMiddleware",

@@ -262,6 +262,21 @@ def test_a_warm_status_is_answered_from_the_process_memory_without_asking_the_sh
     assert warm == first
 
 
+def test_a_poll_is_answered_before_the_session_and_the_user_are_looked_at(client, live_item, china):
+    # given: a signed-in viewer's browser sends its session cookie anyway
+    client.force_login(make_buyer(china))
+    url = f"/live/{live_item.event.slug}/status.json"
+    # when
+    answer = client.get(url)
+    missing = client.get("/live/no-such-event/status.json")
+    # then: the live-status middleware answered before the session middleware ran; an unknown event gets the
+    # site's own 404 page from the whole chain
+    assert answer.status_code == 200 and answer.json()["phase"] == "live"
+    assert not hasattr(answer.wsgi_request, "session") and not hasattr(answer.wsgi_request, "user")
+    assert missing.status_code == 404 and hasattr(missing.wsgi_request, "session")
+    assert "页面找不到了" in missing.content.decode()
+
+
 def test_the_status_shows_what_is_left_after_a_sale(django_app, live_item, china):
     # given
     tap(live_item, make_buyer(china))
