@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from oscar.templatetags.currency_filters import currency
 
-from vendors.earnings.months import month_current, month_is_over, month_next, month_parse, month_previous
-from vendors.earnings.selectors import payout_report
+from vendors.earnings.months import month_is_over, month_next, month_parse, month_previous
+from vendors.earnings.selectors import payout_month_default, payout_report, payout_report_totals
 from vendors.earnings.services import PayoutRefused, payout_mark_paid
 from vendors.models import Vendor
 from vendors.onboarding.county import ImportFileInvalid, InvitationInvalid, vendor_csv_import, vendor_invitation_create
@@ -191,15 +191,14 @@ class VendorImportView(StaffOnlyMixin, generic.FormView):
 
 
 def _report_month(request) -> tuple:
-    """The month asked for (?month=YYYY-MM), else the last month over; and an error for a bad one."""
+    """The month asked for (?month=YYYY-MM), else the last month with earnings; and an error for a bad one."""
     text = request.GET.get("month") or request.POST.get("month") or ""
-    default = month_previous(month_current())
     if not text:
-        return default, None
+        return payout_month_default(), None
     try:
         return month_parse(text), None
     except ValueError:
-        return default, _("“%(month)s” is not a month: please use the form YYYY-MM, e.g. 2026-03.") % {"month": text}
+        return payout_month_default(), _("“%(month)s” is not a month: please use the form YYYY-MM, e.g. 2026-03.") % {"month": text}
 
 
 class PayoutReportView(StaffOnlyMixin, generic.View):
@@ -207,13 +206,15 @@ class PayoutReportView(StaffOnlyMixin, generic.View):
 
     def get(self, request):
         month, error = _report_month(request)
+        rows = payout_report(month=month)
         context = {
             "month": month,
             "month_error": error,
             "previous_month": month_previous(month),
             "next_month": month_next(month),
             "month_is_over": month_is_over(month),
-            "rows": payout_report(month=month),
+            "rows": rows,
+            "totals": payout_report_totals(rows=rows),
         }
         return render(request, "vendors/dashboard/payouts.html", context, status=400 if error else 200)
 
