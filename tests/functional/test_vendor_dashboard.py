@@ -141,6 +141,55 @@ def test_the_list_filters_by_status_and_county(django_app, admin):
     assert [o["value"] for o in everything.html.select("#id_county option")] == ["", "临县", "沁源县"]
 
 
+def test_applicants_and_admins_are_shown_by_name_and_mobile_or_email_never_by_username(db, django_app):
+    # given: an applicant registered by e-mail (a made-up username, no name), one by mobile number, and an admin
+    by_email = UserFactory(username="a5f3c0e29b7d4e1f", email="li@example.com", first_name="", last_name="")
+    by_mobile = UserFactory(username="13912345678", email="", first_name="", last_name="")
+    reviewer = UserFactory(username="f0e1d2c3b4a59687", email="zhao@example.com", first_name="敏", last_name="赵")
+    reviewer.is_staff = True
+    reviewer.save()
+    data = {"province": "山西省", "county": "临县", "village": "王家庄村", "story": ""}
+    first = vendor_apply(
+        user=by_email,
+        data={**data, "name": "临县李家红枣", "contact_name": "李秀英", "contact_phone": "+8613800000001"},
+    )
+    second = vendor_apply(
+        user=by_mobile,
+        data={**data, "name": "临县张家小米", "contact_name": "张建国", "contact_phone": "+8613912345678"},
+    )
+    vendor_approve(vendor=second, approved_by=reviewer)
+    # when
+    listed = django_app.get("/dashboard/vendors/", user=reviewer)
+    first_page = django_app.get(f"/dashboard/vendors/{first.pk}/", user=reviewer)
+    second_page = django_app.get(f"/dashboard/vendors/{second.pk}/", user=reviewer)
+    # then
+    rows = [
+        [td.get_text(" ", strip=True) for td in row.select("td")[:4]]
+        for row in listed.html.select("#vendor_table tbody tr")
+    ]
+    assert rows == [
+        ["临县张家小米", "临县 王家庄村", "张建国", "139 1234 5678"],
+        ["临县李家红枣", "临县 王家庄村", "李秀英", "138 0000 0001"],
+    ]
+    profile = {
+        row.th.get_text(strip=True): row.td.get_text(" ", strip=True)
+        for row in first_page.html.select("#vendor_profile tr")
+    }
+    assert (profile["联系人"], profile["申请人"]) == ("李秀英", "li@example.com")
+    profile = {
+        row.th.get_text(strip=True): row.td.get_text(" ", strip=True)
+        for row in second_page.html.select("#vendor_profile tr")
+    }
+    assert (profile["联系人"], profile["申请人"]) == ("张建国", "139 1234 5678")
+    history = [
+        [td.get_text(" ", strip=True) for td in row.select("td")[1:3]]
+        for row in second_page.html.select(".vendor-event")
+    ]
+    assert history == [["通过审核", "赵敏 · zhao@example.com"], ["提交申请", "139 1234 5678"]]
+    for page in (listed, first_page, second_page):
+        assert "a5f3c0e29b7d4e1f" not in page.text and "f0e1d2c3b4a59687" not in page.text
+
+
 @pytest.mark.usefixtures("db_sessions")
 def test_the_list_costs_the_same_queries_with_5_and_60_vendors(admin):
     """Session, user, counties, count, notifications, two permission lookups (Oscar's menu), one page of vendors."""
@@ -165,7 +214,8 @@ def test_the_list_costs_the_same_queries_with_5_and_60_vendors(admin):
 
 def test_the_detail_page_shows_the_applicants_data(django_app, admin):
     # given
-    applicant = UserFactory(username="wangdashan", email="wang@example.com")
+    # an account registered by e-mail, whose username Oscar made up
+    applicant = UserFactory(username="a5f3c0e29b7d4e1f", email="wang@example.com", first_name="大山", last_name="王")
     vendor = vendor_apply(
         user=applicant,
         data={
@@ -188,13 +238,14 @@ def test_the_detail_page_shows_the_applicants_data(django_app, admin):
         "店铺名称": "临县王家庄村红枣合作社",
         "状态": "待审核",
         "联系人": "王大山",
-        "手机号码": "+8613812345678",
-        "申请人": "wangdashan <wang@example.com>",
+        "手机号码": "138 1234 5678",
+        "申请人": "王大山 · wang@example.com",
         "所在地": "山西省 临县 王家庄村",
         "主营类目": "—",
         "店铺故事": "种枣三百年",
         "店铺账号": "—",
     }
+    assert "a5f3c0e29b7d4e1f" not in page.text
     assert page.html.select_one("#vendor_licence") is None
     assert [f for f in page.forms if f in ("approve_form", "reject_form", "suspend_form", "reinstate_form")] == [
         "approve_form",
