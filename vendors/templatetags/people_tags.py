@@ -34,7 +34,7 @@ def person_contact(user) -> str:
 
 @register.filter
 def person(user) -> str:
-    """"王大山 · 138 1234 5678": name and mobile or e-mail, whichever the account has; never the username."""
+    """Name and mobile or e-mail, whichever the account has ("王大山 · 138 1234 5678"); never the username."""
     if user is None:
         return "—"
     label = " · ".join(part for part in (person_name(user), person_contact(user)) if part)

@@ -198,7 +198,8 @@ def _report_month(request) -> tuple:
     try:
         return month_parse(text), None
     except ValueError:
-        return payout_month_default(), _("“%(month)s” is not a month: please use the form YYYY-MM, e.g. 2026-03.") % {"month": text}
+        error = _("“%(month)s” is not a month: please use the form YYYY-MM, e.g. 2026-03.") % {"month": text}
+        return payout_month_default(), error
 
 
 class PayoutReportView(StaffOnlyMixin, generic.View):
