@@ -98,7 +98,7 @@ def test_nobody_but_staff_reaches_any_vendor_dashboard_page(db, pending, who):
             data = {"reject-reason": "x", "suspend-reason": "x", "commission_percent": "50"} if method == "post" else {}
             responses[(method, url)] = getattr(client, method)(url, data)
     # then
-    assert len(urls) == 13
+    assert len(urls) == 14
     if who == "anonymous":
         assert {key: (r.status_code, r["Location"]) for key, r in responses.items()} == {
             (method, url): (302, f"/accounts/login/?next={url}") for method, url in responses
@@ -306,7 +306,10 @@ def test_suspend_and_reinstate_are_recorded(django_app, admin):
 def test_admins_edit_the_commission_rate(django_app, admin):
     # given
     vendor = _vendor("临县王家庄村红枣合作社", status="approved")
-    form = django_app.get(f"/dashboard/vendors/{vendor.pk}/", user=admin).forms["commission_form"]
+    before = django_app.get(f"/dashboard/vendors/{vendor.pk}/", user=admin)
+    form = before.forms["commission_form"]
+    assert (before.html.select_one("#commission_now").text, form["commission_percent"].value) == ("5%", "5")
+    assert "0.05" not in before.text
     form["commission_percent"] = "8"
     # when
     page = form.submit().follow()
@@ -315,6 +318,7 @@ def test_admins_edit_the_commission_rate(django_app, admin):
     assert vendor.commission_rate == Decimal("0.0800")
     assert _messages(page) == ["临县王家庄村红枣合作社 的佣金比例已保存。"]
     assert page.forms["commission_form"]["commission_percent"].value == "8"
+    assert page.html.select_one("#commission_now").text == "8%"
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from vendors.models import Vendor, VendorEvent, VendorInvitation
+from vendors.notifications.models import Message
 
 
 def seller_vendor_for_user(user, *, include_suspended: bool = False) -> Vendor | None:
@@ -58,3 +59,10 @@ def vendor_admin_get(*, pk: int) -> Vendor:
         ),
     )
     return get_object_or_404(vendors, pk=pk)
+
+
+def vendor_admin_invitation_messages(*, vendor: Vendor) -> list[Message]:
+    """The invitation SMSes sent (or being sent) to the vendor's contact, newest first, for its dashboard page."""
+    return list(
+        Message.objects.filter(vendor=vendor, kind=Message.Kind.VENDOR_INVITATION).order_by("-created_at", "-pk")
+    )

@@ -39,9 +39,3 @@ def person(user) -> str:
         return "—"
     label = " · ".join(part for part in (person_name(user), person_contact(user)) if part)
     return label or _("User #%(id)s") % {"id": user.pk}
-
-
-@register.filter
-def mobile(value: str) -> str:
-    """A stored mobile number (+8613812345678) as a Chinese shop writes it: 138 1234 5678."""
-    return format_mainland_mobile(value)
