@@ -1,6 +1,8 @@
 """Admins review vendors in Oscar's dashboard (/dashboard/vendors/); nobody else reaches those pages."""
 
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -8,8 +10,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 from oscar.test.factories import UserFactory
+from webtest import Upload
 
 from tests.factories import VillagePartnerFactory
+from tests.factories.marketplace import book, make_vendor
+from tests.functional.test_chinese_pages import visible_english
 from vendors.models import Vendor, VendorEvent, VendorInvitation
 from vendors.onboarding.services import vendor_apply, vendor_approve
 from vendors.web.dashboard.urls import urlpatterns
@@ -342,3 +347,35 @@ def test_a_commission_rate_outside_0_to_100_percent_is_refused(django_app, admin
     assert page.status_code == 400
     assert page.html.select_one("#commission_form .form-group .error-block").get_text(strip=True) == error
     assert _state(vendor) == before
+
+
+def test_the_import_report_the_invitations_and_the_payout_totals_read_in_chinese(
+    django_app, db, china, django_capture_on_commit_callbacks
+):
+    # given: pages the crawl of the admin's journey (tests/functional/test_chinese_pages.py) cannot reach by a
+    # link: the answer to an import (read as GBK, one bad row), an imported shop's invitations with their SMS,
+    # the answer to a re-sent invitation, a month's payouts with its totals row
+    admin = UserFactory(username="zhaomin", is_staff=True, first_name="敏", last_name="赵")
+    form = django_app.get("/dashboard/vendors/import/", user=admin).forms["vendor_import_form"]
+    rows = "店铺名称,联系人,手机号,县区,村\n王家庄村红枣合作社,王大山,13812345678,临县,王家庄村\n坏行,李四,123,临县,\n"
+    form["file"] = Upload("linxian.csv", rows.encode("gbk"), "text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = form.submit()
+    vendor = Vendor.objects.get(name="王家庄村红枣合作社")
+    detail = django_app.get(f"/dashboard/vendors/{vendor.pk}/", user=admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = detail.forms["invitation_form"].submit()
+    earner, _user = make_vendor("沁源县李家沟村家庭农场")
+    book(earner, china=china, at=datetime(2025, 2, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    payouts = django_app.get("/dashboard/vendors/payouts/?month=2025-02", user=admin)
+    refused = django_app.get("/dashboard/vendors/import/", user=admin).forms["vendor_import_form"]
+    refused["file"] = Upload("linxian.xlsx", b"PK\x03\x04\x14\x00", "application/octet-stream")
+    refused = refused.submit()
+    # then
+    pages = {"report": report, "detail": detail, "resent": resent, "payouts": payouts, "refused": refused}
+    assert {name: visible_english(page.text) for name, page in pages.items()} == {name: [] for name in pages}
+    assert report.html.select("#import_invitations .invitation-copy")
+    assert detail.html.select("#invitation_sms .invitation-sms")
+    assert resent.html.select("#new_invitation .invitation-link")
+    assert payouts.html.select("#payout_totals")
+    assert refused.html.select("#vendor_import_form .error-block")
