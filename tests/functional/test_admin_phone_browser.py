@@ -138,3 +138,53 @@ def test_the_shop_directory_shows_only_shops_with_products_on_the_phone(shop_url
     assert Vendor.objects.filter(name="岢岚县空空合作社", status=Vendor.Status.APPROVED).exists()
     assert not scrolls_sideways(page)
     screenshot(page, "shop-directory")
+
+
+@pytest.mark.browser
+def test_an_admin_re_sends_an_invitation_and_copies_the_new_link_on_the_phone(shop_url, demo_logins, page, tmp_path):
+    # given: a shop imported from the county's file, whose contact lost the first SMS
+    upload = tmp_path / "静乐县.csv"
+    upload.write_text("店铺名称,联系人,手机号,县区,村\n静乐县娑婆村胡麻油坊,韩玉梅,13511112222,静乐县,娑婆村\n")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=shop_url)
+    _sign_in_as_admin(page, shop_url, demo_logins, "/dashboard/vendors/import/")
+    page.locator("#id_file").set_input_files(str(upload))
+    page.locator("#vendor_import_form button[type=submit]").click()
+    page.locator("#import_invitations .import-invitation a").first.click()
+    expect(page.locator("#invitation_sms .invitation-sms")).to_have_count(1)
+    # when
+    page.locator("#invitation_form button").click()
+    # then
+    expect(page.locator("#new_invitation")).to_contain_text("新的邀请链接已通过短信发给 韩玉梅（135 1111 2222）")
+    link = page.locator("#new_invitation .invitation-link")
+    sent = [text for phone, text in RecordingSmsBackend.sent if phone == "+8613511112222"]
+    assert len(sent) == 2 and sent[1].endswith(link.inner_text().removeprefix(shop_url))
+    expect(page.locator("#invitation_sms .invitation-sms")).to_have_count(2)
+    assert not scrolls_sideways(page)
+    page.locator("#new_invitation .invitation-copy").click()
+    expect(page.locator("#new_invitation .invitation-copy")).to_have_text("已复制")
+    assert page.evaluate("navigator.clipboard.readText()") == link.inner_text()
+    screenshot(page, "admin-invitation-resent")
+
+
+@pytest.mark.browser
+def test_without_script_the_whole_link_is_selected_by_one_tap(shop_url, demo_logins, browser, tmp_path):
+    # given: a phone browser with JavaScript off
+    from tests.functional.conftest import PHONE
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        upload = tmp_path / "静乐县.csv"
+        upload.write_text("店铺名称,联系人,手机号,县区,村\n静乐县娑婆村胡麻油坊,韩玉梅,13511112222,静乐县,娑婆村\n")
+        _sign_in_as_admin(page, shop_url, demo_logins, "/dashboard/vendors/import/")
+        page.locator("#id_file").set_input_files(str(upload))
+        page.locator("#vendor_import_form button[type=submit]").click()
+        link = page.locator("#import_invitations .invitation-link").first
+        # when
+        link.click()
+        # then: no copy button that cannot work, and the tap selected the whole link
+        expect(page.locator("#import_invitations .invitation-copy")).to_be_hidden()
+        assert page.evaluate("window.getSelection().toString()") == link.inner_text()
+        assert link.inner_text().startswith(shop_url + "/vendors/invitation/")
+    finally:
+        context.close()
