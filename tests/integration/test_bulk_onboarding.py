@@ -539,7 +539,9 @@ def test_an_admin_re_sends_an_invitation_as_a_new_link_by_sms(
     assert django_app.get(new_link.removeprefix("http://testserver")).status_code == 200
 
 
-def test_a_failed_invitation_sms_is_not_retried_without_its_token(admin, settings, django_capture_on_commit_callbacks):
+def test_a_failed_invitation_sms_is_not_retried_without_its_token(
+    django_app, admin, settings, django_capture_on_commit_callbacks
+):
     # given: the SMS gateway is down until the message fails for good
     settings.SMS_BACKEND = "tests.faults.backends.DownSmsBackend"
     with django_capture_on_commit_callbacks(execute=True):
@@ -551,5 +553,12 @@ def test_a_failed_invitation_sms_is_not_retried_without_its_token(admin, setting
     message.refresh_from_db()
     # when
     retried = message_retry(message_pk=message.pk)
+    outbox = django_app.get("/dashboard/notifications/?status=failed", user=admin)
     # then: the admin re-sends the invitation from the shop's page instead
     assert (message.status, message.secret, retried) == ("failed", "", False)
+    assert outbox.html.select(f"#retry_form_{message.pk}") == []
+    resend = outbox.html.select_one(f"#resend_link_{message.pk}")
+    assert (resend.get_text(strip=True), resend["href"]) == (
+        "重新发送邀请短信",
+        f"/dashboard/vendors/{message.vendor_id}/#vendor_invitations",
+    )
