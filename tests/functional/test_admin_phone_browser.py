@@ -74,6 +74,22 @@ def test_the_admins_application_review_reads_by_name_and_fits_the_phone(shop_url
 
 
 @pytest.mark.browser
+def test_the_dashboard_wears_our_brand_not_oscars(shop_url, demo_logins, page):
+    # given
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    # when
+    _sign_in_as_admin(page, shop_url, demo_logins, "/dashboard/")
+    # then
+    expect(page.locator("#dashboard_brand")).to_have_text("乡村集市 · 管理后台")
+    expect(page.locator("#dashboard_brand img")).to_have_attribute("src", "/static/img/brand.svg")
+    assert [url for url in requested if "logo_oscar" in url or url.endswith("oscar/favicon.ico")] == []
+    assert shop_url + "/static/img/brand.svg" in requested
+    assert not scrolls_sideways(page)
+    screenshot(page, "admin-dashboard")
+
+
+@pytest.mark.browser
 def test_the_vendor_list_fits_the_phone(shop_url, demo_logins, page):
     # when
     _sign_in_as_admin(page, shop_url, demo_logins, "/dashboard/vendors/")
