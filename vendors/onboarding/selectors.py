@@ -3,7 +3,8 @@
 Rules:
 - A user reaches the seller center only through an approved vendor whose partner lists the user
   (``seller_vendor_for_user``); a suspended vendor only for the orders it still has to ship.
-- Admins see every vendor, whatever its status (``vendor_admin_*``); someone else's id is a 404.
+- Admins see every vendor, whatever its status (``vendor_admin_*``), and the invitation SMSes sent to
+  its contact; someone else's id is a 404.
 """
 
 from django.db.models import Prefetch, Q, QuerySet

@@ -20,7 +20,9 @@ _LATIN = re.compile(r"^[A-Za-z .'-]+$")
 def person_name(user) -> str:
     """The user's name as a Chinese form writes it (family name first, no space), or ""."""
     first, last = user.first_name.strip(), user.last_name.strip()
-    if _LATIN.match(f"{first}{last}" or "-"):
+    if not (first or last):
+        return ""
+    if _LATIN.fullmatch(first + last):
         return f"{first} {last}".strip()
     return f"{last}{first}"
 
