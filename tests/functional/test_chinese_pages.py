@@ -51,6 +51,10 @@ ALLOWED = {
     "QQ",
     "VIP",
     "English",
+    # Spreadsheet programs and the system whose CSV files the county import reads (the admin's import page).
+    "Excel",
+    "WPS",
+    "Windows",
     # Oscar's landmark name on every breadcrumb trail (aria-label, read out by screen readers only).
     "breadcrumb",
 }
@@ -226,6 +230,7 @@ def test_every_page_of_the_three_journeys_reads_in_chinese(django_app_factory, c
         "dashboard:user-detail",
         "vendors_dashboard:list",
         "vendors_dashboard:detail",
+        "vendors_dashboard:import",
         "vendors_dashboard:payouts",
         "live_dashboard:list",
     } <= admin.views

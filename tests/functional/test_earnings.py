@@ -1,13 +1,15 @@
 """Earnings through the pages: the seller center's months and CSV, the admins' payout report and "mark paid"."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from oscar.test.factories import UserFactory
 
 from tests.factories.marketplace import book, make_vendor
+from vendors.earnings.services import payout_mark_paid
 from vendors.models import EarningsEntry, Payout
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -140,6 +142,48 @@ def test_an_admin_reads_the_months_report_and_marks_a_vendor_paid(django_app, le
     ]
     paid_cell = paid.html.select(".payout-row")[0].select_one(".paid").text
     assert "已结算" in paid_cell and "ICBC-20250305-001" in paid_cell
+
+
+def test_the_report_has_a_totals_row(django_app, ledger):
+    # given: one of the two vendors paid
+    admin = UserFactory(is_staff=True)
+    payout_mark_paid(vendor=ledger["vendor_b"], month=date(2025, 2, 1), reference="B-1", paid_by=admin)
+    # when
+    report = django_app.get("/dashboard/vendors/payouts/?month=2025-02", user=admin)
+    # then
+    totals = report.html.select_one("#payout_totals")
+    cells = [" ".join(cell.stripped_strings) for cell in totals.select("th, td")]
+    assert cells == ["合计（2 个商家）", "3", "¥414.90", "¥16.00", "¥35.75", "¥395.15", "已结算 ¥278.00 未结算 ¥117.15"]
+
+
+def test_an_empty_month_has_no_totals_row(django_app, ledger):
+    # when
+    report = django_app.get("/dashboard/vendors/payouts/?month=2025-04", user=UserFactory(is_staff=True))
+    # then
+    assert report.html.select("#payout_totals") == []
+    assert report.html.select_one("#payout_report tbody").get_text(strip=True) == "本月没有商家收入。"
+
+
+def test_the_report_opens_on_the_last_month_over_that_has_earnings(django_app, ledger):
+    # when: no month asked for (today is long after March 2025)
+    report = django_app.get("/dashboard/vendors/payouts/", user=UserFactory(is_staff=True))
+    # then
+    assert report.html.select_one("#id_month")["value"] == "2025-03"
+    assert [row.select_one("a").text for row in report.html.select(".payout-row")] == ["临县王家庄村农民专业合作社"]
+
+
+def test_without_earnings_in_past_months_the_report_opens_on_this_month(db, django_app, china):
+    # given: the market's first earnings, booked this month
+    vendor, _user = make_vendor("临县王家庄村农民专业合作社")
+    book(vendor, china=china, at=timezone.now())
+    # when
+    report = django_app.get("/dashboard/vendors/payouts/", user=UserFactory(is_staff=True))
+    # then
+    assert report.html.select_one("#id_month")["value"] == timezone.localtime(timezone.now(), SHANGHAI).strftime(
+        "%Y-%m"
+    )
+    assert len(report.html.select(".payout-row")) == 1
+    assert report.html.select_one("#payout_totals .net").text == "¥103.00"
 
 
 def test_marking_a_month_paid_twice_is_refused_with_a_clear_message(django_app_factory, ledger):

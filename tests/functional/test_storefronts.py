@@ -98,6 +98,38 @@ def test_the_directory_lists_approved_vendors_with_their_product_counts(db, djan
     ]
 
 
+def test_shops_without_public_products_are_left_out_of_the_directory_and_its_counties(db, django_app):
+    # given: a shop with products, an imported shop with none yet, and one whose products are all delisted
+    selling = _vendor("临县王家庄村红枣合作社", "hongzao")
+    _products(selling, ["红枣一号"])
+    _vendor("沁源县前进村党参合作社", "dangshen", county="沁源县", village="前进村")
+    delisted = _vendor("岚县土豆合作社", "tudou", county="岚县", village="城关村")
+    _products(delisted, ["土豆"], is_public=False)
+    # when
+    directory = django_app.get("/vendors/")
+    # then
+    assert _cards(directory) == [("临县王家庄村红枣合作社", "/vendors/hongzao/", "临县 王家庄村", "1 件商品")]
+    assert [a.get_text(strip=True) for a in directory.html.select("#county_filter a")] == ["全部县区", "临县"]
+    assert django_app.get("/vendors/", params={"county": "沁源县"}).html.select(".vendor-card") == []
+    # the empty shops keep their own page, reachable by its address
+    assert django_app.get("/vendors/dangshen/").status_code == 200
+
+
+def test_the_directory_costs_the_same_queries_with_2_and_40_shops_without_products(db, client, roomy_cache):
+    # given
+    _products(_vendor("临县王家庄村红枣合作社", "hongzao"), ["红枣一号"])
+    for n in range(2):
+        _vendor(f"空店{n}", f"empty-{n}")
+    with_2, response_2 = _warm_queries(client, "/vendors/")
+    # when
+    for n in range(2, 40):
+        _vendor(f"空店{n}", f"empty-{n}")
+    with_40, response_40 = _warm_queries(client, "/vendors/")
+    # then
+    assert (response_2.content.count(b"vendor-card"), response_40.content.count(b"vendor-card")) == (1, 1)
+    assert with_2 == with_40 == 3
+
+
 # A storefront
 
 

@@ -1,6 +1,8 @@
 """Admins review vendors in Oscar's dashboard (/dashboard/vendors/); nobody else reaches those pages."""
 
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -8,8 +10,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 from oscar.test.factories import UserFactory
+from webtest import Upload
 
 from tests.factories import VillagePartnerFactory
+from tests.factories.marketplace import book, make_vendor
+from tests.functional.test_chinese_pages import visible_english
 from vendors.models import Vendor, VendorEvent, VendorInvitation
 from vendors.onboarding.services import vendor_apply, vendor_approve
 from vendors.web.dashboard.urls import urlpatterns
@@ -98,7 +103,7 @@ def test_nobody_but_staff_reaches_any_vendor_dashboard_page(db, pending, who):
             data = {"reject-reason": "x", "suspend-reason": "x", "commission_percent": "50"} if method == "post" else {}
             responses[(method, url)] = getattr(client, method)(url, data)
     # then
-    assert len(urls) == 13
+    assert len(urls) == 14
     if who == "anonymous":
         assert {key: (r.status_code, r["Location"]) for key, r in responses.items()} == {
             (method, url): (302, f"/accounts/login/?next={url}") for method, url in responses
@@ -141,6 +146,55 @@ def test_the_list_filters_by_status_and_county(django_app, admin):
     assert [o["value"] for o in everything.html.select("#id_county option")] == ["", "临县", "沁源县"]
 
 
+def test_applicants_and_admins_are_shown_by_name_and_mobile_or_email_never_by_username(db, django_app):
+    # given: an applicant registered by e-mail (a made-up username, no name), one by mobile number, and an admin
+    by_email = UserFactory(username="a5f3c0e29b7d4e1f", email="li@example.com", first_name="", last_name="")
+    by_mobile = UserFactory(username="13912345678", email="", first_name="", last_name="")
+    reviewer = UserFactory(username="f0e1d2c3b4a59687", email="zhao@example.com", first_name="敏", last_name="赵")
+    reviewer.is_staff = True
+    reviewer.save()
+    data = {"province": "山西省", "county": "临县", "village": "王家庄村", "story": ""}
+    first = vendor_apply(
+        user=by_email,
+        data={**data, "name": "临县李家红枣", "contact_name": "李秀英", "contact_phone": "+8613800000001"},
+    )
+    second = vendor_apply(
+        user=by_mobile,
+        data={**data, "name": "临县张家小米", "contact_name": "张建国", "contact_phone": "+8613912345678"},
+    )
+    vendor_approve(vendor=second, approved_by=reviewer)
+    # when
+    listed = django_app.get("/dashboard/vendors/", user=reviewer)
+    first_page = django_app.get(f"/dashboard/vendors/{first.pk}/", user=reviewer)
+    second_page = django_app.get(f"/dashboard/vendors/{second.pk}/", user=reviewer)
+    # then
+    rows = [
+        [td.get_text(" ", strip=True) for td in row.select("td")[:4]]
+        for row in listed.html.select("#vendor_table tbody tr")
+    ]
+    assert rows == [
+        ["临县张家小米", "临县 王家庄村", "张建国", "139 1234 5678"],
+        ["临县李家红枣", "临县 王家庄村", "李秀英", "138 0000 0001"],
+    ]
+    profile = {
+        row.th.get_text(strip=True): row.td.get_text(" ", strip=True)
+        for row in first_page.html.select("#vendor_profile tr")
+    }
+    assert (profile["联系人"], profile["申请人"]) == ("李秀英", "li@example.com")
+    profile = {
+        row.th.get_text(strip=True): row.td.get_text(" ", strip=True)
+        for row in second_page.html.select("#vendor_profile tr")
+    }
+    assert (profile["联系人"], profile["申请人"]) == ("张建国", "139 1234 5678")
+    history = [
+        [td.get_text(" ", strip=True) for td in row.select("td")[1:3]]
+        for row in second_page.html.select(".vendor-event")
+    ]
+    assert history == [["通过审核", "赵敏 · zhao@example.com"], ["提交申请", "139 1234 5678"]]
+    for page in (listed, first_page, second_page):
+        assert "a5f3c0e29b7d4e1f" not in page.text and "f0e1d2c3b4a59687" not in page.text
+
+
 @pytest.mark.usefixtures("db_sessions")
 def test_the_list_costs_the_same_queries_with_5_and_60_vendors(admin):
     """Session, user, counties, count, notifications, two permission lookups (Oscar's menu), one page of vendors."""
@@ -165,7 +219,8 @@ def test_the_list_costs_the_same_queries_with_5_and_60_vendors(admin):
 
 def test_the_detail_page_shows_the_applicants_data(django_app, admin):
     # given
-    applicant = UserFactory(username="wangdashan", email="wang@example.com")
+    # an account registered by e-mail, whose username Oscar made up
+    applicant = UserFactory(username="a5f3c0e29b7d4e1f", email="wang@example.com", first_name="大山", last_name="王")
     vendor = vendor_apply(
         user=applicant,
         data={
@@ -188,13 +243,14 @@ def test_the_detail_page_shows_the_applicants_data(django_app, admin):
         "店铺名称": "临县王家庄村红枣合作社",
         "状态": "待审核",
         "联系人": "王大山",
-        "手机号码": "+8613812345678",
-        "申请人": "wangdashan <wang@example.com>",
+        "手机号码": "138 1234 5678",
+        "申请人": "王大山 · wang@example.com",
         "所在地": "山西省 临县 王家庄村",
         "主营类目": "—",
         "店铺故事": "种枣三百年",
         "店铺账号": "—",
     }
+    assert "a5f3c0e29b7d4e1f" not in page.text
     assert page.html.select_one("#vendor_licence") is None
     assert [f for f in page.forms if f in ("approve_form", "reject_form", "suspend_form", "reinstate_form")] == [
         "approve_form",
@@ -255,7 +311,10 @@ def test_suspend_and_reinstate_are_recorded(django_app, admin):
 def test_admins_edit_the_commission_rate(django_app, admin):
     # given
     vendor = _vendor("临县王家庄村红枣合作社", status="approved")
-    form = django_app.get(f"/dashboard/vendors/{vendor.pk}/", user=admin).forms["commission_form"]
+    before = django_app.get(f"/dashboard/vendors/{vendor.pk}/", user=admin)
+    form = before.forms["commission_form"]
+    assert (before.html.select_one("#commission_now").text, form["commission_percent"].value) == ("5%", "5")
+    assert "0.05" not in before.text
     form["commission_percent"] = "8"
     # when
     page = form.submit().follow()
@@ -264,6 +323,7 @@ def test_admins_edit_the_commission_rate(django_app, admin):
     assert vendor.commission_rate == Decimal("0.0800")
     assert _messages(page) == ["临县王家庄村红枣合作社 的佣金比例已保存。"]
     assert page.forms["commission_form"]["commission_percent"].value == "8"
+    assert page.html.select_one("#commission_now").text == "8%"
 
 
 @pytest.mark.parametrize(
@@ -287,3 +347,35 @@ def test_a_commission_rate_outside_0_to_100_percent_is_refused(django_app, admin
     assert page.status_code == 400
     assert page.html.select_one("#commission_form .form-group .error-block").get_text(strip=True) == error
     assert _state(vendor) == before
+
+
+def test_the_import_report_the_invitations_and_the_payout_totals_read_in_chinese(
+    django_app, db, china, django_capture_on_commit_callbacks
+):
+    # given: pages the crawl of the admin's journey (tests/functional/test_chinese_pages.py) cannot reach by a
+    # link: the answer to an import (read as GBK, one bad row), an imported shop's invitations with their SMS,
+    # the answer to a re-sent invitation, a month's payouts with its totals row
+    admin = UserFactory(username="zhaomin", is_staff=True, first_name="敏", last_name="赵")
+    form = django_app.get("/dashboard/vendors/import/", user=admin).forms["vendor_import_form"]
+    rows = "店铺名称,联系人,手机号,县区,村\n王家庄村红枣合作社,王大山,13812345678,临县,王家庄村\n坏行,李四,123,临县,\n"
+    form["file"] = Upload("linxian.csv", rows.encode("gbk"), "text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = form.submit()
+    vendor = Vendor.objects.get(name="王家庄村红枣合作社")
+    detail = django_app.get(f"/dashboard/vendors/{vendor.pk}/", user=admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = detail.forms["invitation_form"].submit()
+    earner, _user = make_vendor("沁源县李家沟村家庭农场")
+    book(earner, china=china, at=datetime(2025, 2, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    payouts = django_app.get("/dashboard/vendors/payouts/?month=2025-02", user=admin)
+    refused = django_app.get("/dashboard/vendors/import/", user=admin).forms["vendor_import_form"]
+    refused["file"] = Upload("linxian.xlsx", b"PK\x03\x04\x14\x00", "application/octet-stream")
+    refused = refused.submit()
+    # then
+    pages = {"report": report, "detail": detail, "resent": resent, "payouts": payouts, "refused": refused}
+    assert {name: visible_english(page.text) for name, page in pages.items()} == {name: [] for name in pages}
+    assert report.html.select("#import_invitations .invitation-copy")
+    assert detail.html.select("#invitation_sms .invitation-sms")
+    assert resent.html.select("#new_invitation .invitation-link")
+    assert payouts.html.select("#payout_totals")
+    assert refused.html.select("#vendor_import_form .error-block")

@@ -3,6 +3,7 @@ one-time invitation links; bad rows are reported by line, good rows kept, a seco
 """
 
 import hashlib
+import re
 import time
 from datetime import timedelta
 
@@ -17,11 +18,20 @@ from oscar.apps.partner.models import Partner
 from oscar.test.factories import UserFactory
 from webtest import Upload
 
+from tests.faults.backends import RecordingSmsBackend
 from vendors.models import Vendor, VendorEvent, VendorInvitation
+from vendors.notifications.models import Message
+from vendors.notifications.sending import message_send
+from vendors.notifications.services import message_retry
 from vendors.onboarding.county import ImportFileInvalid, ImportReport, vendor_csv_import
 from vendors.onboarding.selectors import seller_vendor_for_user
 
 HEADER = "店铺名称,联系人,手机号,县区,村\n"
+WORKBOOK = "这是 Excel 或 WPS 表格文件，不是 CSV 文件。请另存为“CSV（逗号分隔）”后再上传。"
+UNREADABLE = (
+    "无法读取文件内容（既不是 UTF-8，也不是 GBK/GB18030 编码的文本）。请在 Excel 或 WPS 中另存为"
+    "“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”，或下载下方的模板填写。"
+)
 
 
 def _csv(text: str, *, bom: bool = False, encoding: str = "utf-8") -> SimpleUploadedFile:
@@ -175,9 +185,16 @@ def test_shops_with_the_same_pinyin_get_distinct_slugs_and_partner_codes(admin):
 @pytest.mark.parametrize(
     "data, message",
     [
+        (b"\x80\x80\xff,\x81\n", UNREADABLE),
+        ((HEADER + "王家庄,王大山,13812345678,临县,\n").encode("utf-16"), UNREADABLE),
+        ("店铺名称,联系人\x00,手机号,县区\n".encode(), UNREADABLE),
         (
-            (HEADER + "王家庄村红枣合作社,王大山,13812345678,临县,王家庄村\n").encode("gbk"),
-            "文件不是 UTF-8 编码的文本。请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”。",
+            b"PK\x03\x04\x14\x00\x06\x00",
+            "这是 Excel 或 WPS 表格文件，不是 CSV 文件。请另存为“CSV（逗号分隔）”后再上传。",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+            "这是 Excel 或 WPS 表格文件，不是 CSV 文件。请另存为“CSV（逗号分隔）”后再上传。",
         ),
         ("店铺名称,联系人,县区\n王家庄,王大山,临县\n".encode(), "第一行必须是列名；缺少：手机号码。"),
         (b"", "文件是空的。"),
@@ -214,7 +231,7 @@ def test_600_shops_are_imported_in_one_request_quickly(admin):
     # then
     assert response.status_code == 200
     assert len(response.context["report"].imported) == 600
-    assert response.content.decode().count('class="form-control form-control-sm invitation-link"') == 600
+    assert response.content.decode().count('<code class="invitation-link"') == 600
     assert _counts() == (600, 600, 600, 600)
     assert Vendor.objects.filter(status="approved", partner__isnull=False).count() == 600
     # Bulk inserts: 37 statements on SQLite (its inserts go in batches of ~50 rows), 20 on PostgreSQL;
@@ -239,7 +256,7 @@ def test_the_import_page_reports_problems_and_shows_working_invitation_links(dja
     assert [li.get_text(strip=True) for li in page.html.select("#import_problems .import-problem")] == [
         "第 3 行：“123”不是有效的中国大陆手机号码。"
     ]
-    links = [i["value"] for i in page.html.select("#import_invitations .invitation-link")]
+    links = [code.get_text() for code in page.html.select("#import_invitations .invitation-link")]
     assert len(links) == 1
     assert links[0].startswith("http://testserver/vendors/invitation/")
     invitation_page = django_app.get(links[0].removeprefix("http://testserver"))
@@ -247,16 +264,16 @@ def test_the_import_page_reports_problems_and_shows_working_invitation_links(dja
     assert "王家庄村红枣合作社" in invitation_page.html.select_one("#invitation_shop").get_text()
 
 
-def test_a_file_in_the_wrong_encoding_is_an_error_on_the_page(django_app, admin):
+def test_a_file_that_is_no_text_is_an_error_on_the_page(django_app, admin):
     # given
     form = django_app.get("/dashboard/vendors/import/", user=admin).forms["vendor_import_form"]
-    form["file"] = Upload("linxian.csv", (HEADER + "王家庄,王大山,13812345678,临县,\n").encode("gbk"), "text/csv")
+    form["file"] = Upload("linxian.csv", b"\x80\x80\xff" + HEADER.encode("utf-16"), "text/csv")
     # when
     page = form.submit()
     # then
     assert page.status_code == 200
     error = page.html.select_one("#vendor_import_form .error-block").get_text(strip=True)
-    assert error == "文件不是 UTF-8 编码的文本。请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”。"
+    assert error == UNREADABLE
     assert _counts() == (0, 0, 0, 0)
 
 
@@ -364,7 +381,7 @@ def test_an_admin_makes_a_new_link_and_taking_the_shop_over_closes_the_old_one(d
     # given
     detail = django_app.get(f"/dashboard/vendors/{invited.vendor.pk}/", user=admin)
     page = detail.forms["invitation_form"].submit()
-    new_link = page.html.select_one("#new_invitation input")["value"]
+    new_link = page.html.select_one("#new_invitation .invitation-link").get_text()
     django_app.reset()
     # when
     _accept(django_app, new_link.removeprefix("http://testserver/vendors/invitation/").rstrip("/"))
@@ -375,3 +392,173 @@ def test_an_admin_makes_a_new_link_and_taking_the_shop_over_closes_the_old_one(d
     assert VendorInvitation.objects.filter(vendor=invited.vendor).count() == 2
     assert old.status_code == 410
     assert Vendor.objects.get().partner.users.get().username == "13812345678"
+
+
+# What Excel saves in China, and the template to start from
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_a_csv_saved_by_excel_on_a_chinese_windows_is_read(admin, encoding):
+    # given: Excel's plain "CSV (comma delimited)" on a Chinese Windows writes GBK; 䶮 exists in GB18030 only
+    name = "王家庄村红枣合作社" if encoding == "gbk" else "王家庄村䶮记红枣合作社"
+    text = HEADER + f"{name},王大山,13812345678,临县,王家庄村\n"
+    # when
+    report = _import(admin, text, encoding=encoding)
+    # then
+    assert report.encoding == "gb18030"
+    assert [(row.vendor.name, row.vendor.contact_name, row.vendor.county) for row in report.imported] == [
+        (name, "王大山", "临县")
+    ]
+    assert Vendor.objects.get().name == name
+
+
+def test_a_utf8_file_is_read_as_utf8(admin):
+    # when
+    report = _import(admin, HEADER + "王家庄村红枣合作社,王大山,13812345678,临县,王家庄村\n")
+    # then
+    assert (report.encoding, len(report.imported)) == ("utf-8", 1)
+
+
+def test_the_import_page_says_when_it_read_a_gbk_file(django_app, admin):
+    # given
+    form = django_app.get("/dashboard/vendors/import/", user=admin).forms["vendor_import_form"]
+    form["file"] = Upload("linxian.csv", (HEADER + "王家庄,王大山,13812345678,临县,\n").encode("gbk"), "text/csv")
+    # when
+    page = form.submit()
+    # then
+    assert page.html.select_one("#import_summary").get_text(" ", strip=True) == (
+        "新建店铺 1 家，已存在 0 家，问题 0 处。 已按 GBK/GB18030 编码（中文版 Windows 默认）读取文件。"
+    )
+    assert Vendor.objects.get().name == "王家庄"
+
+
+def test_the_csv_template_opens_in_excel_and_imports_as_it_is(django_app, admin):
+    # given
+    page = django_app.get("/dashboard/vendors/import/", user=admin)
+    # when
+    template = page.click(href="/dashboard/vendors/import/template.csv")
+    # then
+    assert template.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert template.headers["Content-Disposition"] == 'attachment; filename="vendor-import-template.csv"'
+    assert template.body.startswith(b"\xef\xbb\xbf")
+    assert template.body.decode("utf-8-sig").splitlines() == [
+        "店铺名称,联系人,手机号,县区,村,省份",
+        "临县王家庄村红枣合作社,王大山,13812345678,临县,王家庄村,山西省",
+    ]
+    # the template as downloaded, and as Excel saves it again in GBK, both import
+    with translation.override("zh-hans"):
+        as_downloaded = vendor_csv_import(file=SimpleUploadedFile("t.csv", template.body), imported_by=admin)
+    resaved = template.body.decode("utf-8-sig").encode("gbk")
+    with translation.override("zh-hans"):
+        as_resaved = vendor_csv_import(file=SimpleUploadedFile("t.csv", resaved), imported_by=admin)
+    assert [row.vendor.name for row in as_downloaded.imported] == ["临县王家庄村红枣合作社"]
+    assert [row.name for row in as_resaved.already_present] == ["临县王家庄村红枣合作社"]
+    assert Vendor.objects.get().province == "山西省"
+
+
+def test_only_staff_download_the_template(db, django_app):
+    # when
+    consumer = django_app.get(
+        "/dashboard/vendors/import/template.csv", user=UserFactory(username="guke"), expect_errors=True
+    )
+    # then
+    assert consumer.status_code == 403
+
+
+# Invitations by SMS
+
+
+@pytest.fixture
+def sms(settings):
+    settings.SMS_BACKEND = "tests.faults.backends.RecordingSmsBackend"
+    settings.SITE_URL = "https://jishi.example.cn"
+    RecordingSmsBackend.sent = []
+    return RecordingSmsBackend
+
+
+def _sms_link(text: str) -> str:
+    return re.search(r"https://jishi\.example\.cn(/vendors/invitation/[\w-]+/)", text).group(1)
+
+
+def test_every_imported_shop_gets_its_invitation_by_sms(django_app, admin, sms, django_capture_on_commit_callbacks):
+    # given
+    form = django_app.get("/dashboard/vendors/import/", user=admin).forms["vendor_import_form"]
+    rows = "王家庄村红枣合作社,王大山,13812345678,临县,王家庄村\n李家沟小米,李秀英,139 0000 1111,临县,李家沟村\n"
+    form["file"] = Upload("linxian.csv", (HEADER + rows).encode(), "text/csv")
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        page = form.submit()
+    # then: one SMS per contact, with the same link the page shows, whole
+    shown = {
+        item.select_one("a").get_text(): item.select_one(".invitation-link").get_text()
+        for item in page.html.select("#import_invitations .import-invitation")
+    }
+    assert sorted(phone for phone, _text in sms.sent) == ["+8613812345678", "+8613900001111"]
+    texts = dict(sms.sent)
+    assert texts["+8613812345678"].startswith(
+        "【乡村集市】王大山您好，您的店铺“王家庄村红枣合作社”已在本集市开好。"
+        "请在 30 天内打开链接，设置密码后即可管理店铺：https://jishi.example.cn/vendors/invitation/"
+    )
+    assert shown["王家庄村红枣合作社"] == "http://testserver" + _sms_link(texts["+8613812345678"])
+    assert shown["李家沟小米"] == "http://testserver" + _sms_link(texts["+8613900001111"])
+    # the outbox keeps no token once the SMS is sent
+    assert list(Message.objects.values_list("kind", "status", "secret")) == [("vendor_invitation", "sent", "")] * 2
+    django_app.reset()
+    assert "王家庄村红枣合作社" in django_app.get(_sms_link(texts["+8613812345678"])).text
+
+
+def test_an_admin_re_sends_an_invitation_as_a_new_link_by_sms(
+    django_app, admin, sms, django_capture_on_commit_callbacks
+):
+    # given: an imported shop whose SMS never arrived
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor = _import(admin, HEADER + "王家庄村红枣合作社,王大山,13812345678,临县,王家庄村\n").imported[0].vendor
+    first_link = _sms_link(sms.sent[0][1])
+    detail = django_app.get(f"/dashboard/vendors/{vendor.pk}/", user=admin)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        page = detail.forms["invitation_form"].submit()
+    # then
+    assert page.html.select_one("#new_invitation p").get_text(strip=True) == (
+        "新的邀请链接已通过短信发给 王大山（138 1234 5678）。链接只显示这一次，可复制后再通过微信发送。"
+    )
+    new_link = page.html.select_one("#new_invitation .invitation-link").get_text()
+    copy = page.html.select_one("#new_invitation button.invitation-copy")
+    assert (copy["data-copy-link"], copy.get_text(), copy.has_attr("hidden")) == (new_link, "复制链接", True)
+    assert [phone for phone, _text in sms.sent] == ["+8613812345678", "+8613812345678"]
+    assert new_link == "http://testserver" + _sms_link(sms.sent[1][1]) != "http://testserver" + first_link
+    sms_rows = page.html.select("#invitation_sms .invitation-sms")
+    assert [(li.get_text(" ", strip=True).split(" · ")[1], li.select_one(".badge").get_text()) for li in sms_rows] == [
+        ("138 1234 5678", "待发送"),  # the page is drawn before the commit that sends it
+        ("138 1234 5678", "已发送"),
+    ]
+    assert len(page.html.select(".vendor-invitation")) == 2
+    # both links work until one of them is used
+    django_app.reset()
+    assert django_app.get(first_link).status_code == 200
+    assert django_app.get(new_link.removeprefix("http://testserver")).status_code == 200
+
+
+def test_a_failed_invitation_sms_is_not_retried_without_its_token(
+    django_app, admin, settings, django_capture_on_commit_callbacks
+):
+    # given: the SMS gateway is down until the message fails for good
+    settings.SMS_BACKEND = "tests.faults.backends.DownSmsBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(admin, HEADER + "王家庄村红枣合作社,王大山,13812345678,临县,王家庄村\n")
+    message = Message.objects.get()
+    for _attempt in range(settings.NOTIFICATION_MAX_ATTEMPTS):
+        Message.objects.filter(pk=message.pk, status="pending").update(next_attempt_at=None)
+        message_send(message_pk=message.pk)
+    message.refresh_from_db()
+    # when
+    retried = message_retry(message_pk=message.pk)
+    outbox = django_app.get("/dashboard/notifications/?status=failed", user=admin)
+    # then: the admin re-sends the invitation from the shop's page instead
+    assert (message.status, message.secret, retried) == ("failed", "", False)
+    assert outbox.html.select(f"#retry_form_{message.pk}") == []
+    resend = outbox.html.select_one(f"#resend_link_{message.pk}")
+    assert (resend.get_text(strip=True), resend["href"]) == (
+        "重新发送邀请短信",
+        f"/dashboard/vendors/{message.vendor_id}/#vendor_invitations",
+    )

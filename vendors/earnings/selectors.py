@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Exists, Max, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from shop.order.models import Line
-from vendors.earnings.months import month_range, shop_localtime
+from vendors.earnings.months import month_current, month_range, shop_localtime
 from vendors.models import EarningsEntry, OrderPart, Payout, Vendor
 
 # Sales are counted by the calendar of the vendors' own time zone, whatever the request's.
@@ -139,3 +139,43 @@ def payout_report(*, month: date) -> list[PayoutRow]:
         for row in rows
     ]
     return sorted(report, key=lambda row: (row.vendor.county, row.vendor.name))
+
+
+@dataclass(frozen=True)
+class PayoutTotals:
+    count: int
+    goods_total: Decimal
+    shipping_total: Decimal
+    commission: Decimal
+    net: Decimal
+    paid_net: Decimal
+    unpaid_net: Decimal
+
+
+def payout_report_totals(*, rows: list[PayoutRow]) -> PayoutTotals:
+    """The report's totals row: every vendor's parcels, goods, shipping, commission and net added up, and
+    how much of the net is paid out (the vendors with a payout) and still to pay."""
+    zero = Decimal("0.00")
+    paid_net = sum((row.net for row in rows if row.payout is not None), zero)
+    net = sum((row.net for row in rows), zero)
+    return PayoutTotals(
+        count=sum(row.count for row in rows),
+        goods_total=sum((row.goods_total for row in rows), zero),
+        shipping_total=sum((row.shipping_total for row in rows), zero),
+        commission=sum((row.commission for row in rows), zero),
+        net=net,
+        paid_net=paid_net,
+        unpaid_net=net - paid_net,
+    )
+
+
+def payout_month_default(*, now: datetime | None = None) -> date:
+    """The month the payout report opens on: the last month that is over and has earnings (the one to
+    pay); else the current month if it has earnings; else the current month. Two queries at most."""
+    current = month_current(now=now)
+    current_start, _end = month_range(current)
+    last_over = EarningsEntry.objects.filter(booked_at__lt=current_start).aggregate(last=Max("booked_at"))["last"]
+    if last_over is not None:
+        local = shop_localtime(last_over)
+        return date(local.year, local.month, 1)
+    return current

@@ -21,6 +21,7 @@ class Message(models.Model):
         VENDOR_DECISION = "vendor_decision", _("Shop decision (vendor)")
         LOW_STOCK = "low_stock", _("Low stock (vendor)")
         VERIFICATION_CODE = "verification_code", _("SMS code")
+        VENDOR_INVITATION = "vendor_invitation", _("Shop invitation (vendor)")
 
     class Channel(models.TextChoices):
         EMAIL = "email", pgettext_lazy("notification", "E-mail")
@@ -47,9 +48,10 @@ class Message(models.Model):
         "partner.StockRecord", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     vendor = models.ForeignKey("vendors.Vendor", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    # An SMS code in clear, kept only until the message is sent or given up (blanked then); never retried
-    # by an admin, never sent once PHONE_CODE_TTL_SECONDS are over (shop.customer.phone_codes).
-    secret = models.CharField(max_length=16, blank=True)
+    # An SMS code or an invitation link's token in clear, kept only until the message is sent or given up
+    # (blanked then); never retried by an admin (a new code, a new invitation instead); a code is never sent
+    # once PHONE_CODE_TTL_SECONDS are over (shop.customer.phone_codes).
+    secret = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

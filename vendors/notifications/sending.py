@@ -5,8 +5,9 @@ Rules:
   than NOTIFICATION_RESEND_AFTER_SECONDS: its worker died); no row claimed means another worker sent
   or is sending it, so nothing is sent. A send error puts it back to pending with a backoff; after
   NOTIFICATION_MAX_ATTEMPTS it is failed, for an admin to retry (vendors.notifications.services).
-- An SMS code (kind verification_code) is sent only within PHONE_CODE_TTL_SECONDS of its writing, and its
-  clear text (``secret``) is blanked as soon as the message is sent or given up.
+- An SMS code (kind verification_code) is sent only within PHONE_CODE_TTL_SECONDS of its writing; its
+  clear text (``secret``, also an invitation link's token) is blanked as soon as the message is sent or
+  given up.
 - Texts are rendered at send time from the templates in notifications/<kind>/, in the message's
   language; every link starts with settings.SITE_URL.
 """
@@ -132,6 +133,9 @@ def _context(message: Message) -> dict:
     if message.vendor_event is not None:
         context["event"] = message.vendor_event
         context["seller_url"] = base + reverse("seller:home")
+    if message.kind == Message.Kind.VENDOR_INVITATION:
+        context["invitation_url"] = base + reverse("vendors:invitation", args=[message.secret])
+        context["invitation_days"] = settings.VENDOR_INVITATION_DAYS
     if message.stockrecord is not None:
         context["product"] = message.stockrecord.product
         context["stock_url"] = base + reverse("seller:product-stock", kwargs={"pk": message.stockrecord.product_id})

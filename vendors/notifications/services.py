@@ -32,6 +32,8 @@ Kind = Message.Kind
 Channel = Message.Channel
 Status = Message.Status
 VENDOR_DECISIONS = ("approved", "rejected", "suspended", "reinstated")
+# Messages whose text holds a secret blanked once sent or given up: never retried.
+WITH_SECRET = (Kind.VERIFICATION_CODE, Kind.VENDOR_INVITATION)
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -170,6 +172,29 @@ def notify_verification_code(*, phone: str, code: str, key: str, language: str) 
     _write([_message(Kind.VERIFICATION_CODE, Channel.SMS, phone, language, key=key, secret=code)])
 
 
+def notify_vendor_invitations(*, invitations: list[tuple]) -> None:
+    """An SMS to each invited shop's contact phone with its invitation link, for [(VendorInvitation, token)].
+
+    Written in the caller's transaction (the import, a re-sent invitation), one INSERT for all; the token
+    is kept in clear only until the SMS is sent. A contact phone that is no mainland mobile gets none.
+    """
+    _write(
+        [
+            _message(
+                Kind.VENDOR_INVITATION,
+                Channel.SMS,
+                mobile,
+                settings.LANGUAGE_CODE,
+                key=invitation.pk,
+                vendor=invitation.vendor,
+                secret=token,
+            )
+            for invitation, token in invitations
+            if (mobile := _mobile(invitation.vendor.contact_phone))
+        ]
+    )
+
+
 def _message(kind: str, channel: str, recipient: str, language: str, *, key, **about) -> Message:
     return Message(
         kind=kind,
@@ -265,11 +290,12 @@ def _enqueue(message_pks: list[int]) -> None:
 def message_retry(*, message_pk: int) -> bool:
     """An admin's retry of a failed message: pending again with fresh attempts, enqueued on commit.
 
-    Returns False (nothing changed) when the message is not failed (any more), or is an SMS code (its
-    clear text is gone and it would be late: the buyer asks for a new one)."""
+    Returns False (nothing changed) when the message is not failed (any more), or carries a secret: an SMS
+    code (its clear text is gone and it would be late: the buyer asks for a new one) or an invitation link
+    (its token is gone: the admin re-sends the invitation from the shop's page)."""
     retried = (
         Message.objects.filter(pk=message_pk, status=Status.FAILED)
-        .exclude(kind=Kind.VERIFICATION_CODE)
+        .exclude(kind__in=WITH_SECRET)
         .update(status=Status.PENDING, attempts=0, next_attempt_at=None, claimed_at=None)
     )
     if retried:
@@ -279,7 +305,5 @@ def message_retry(*, message_pk: int) -> bool:
 
 def messages_retry_failed() -> int:
     """Retry every failed message; returns how many."""
-    pks = list(
-        Message.objects.filter(status=Status.FAILED).exclude(kind=Kind.VERIFICATION_CODE).values_list("pk", flat=True)
-    )
+    pks = list(Message.objects.filter(status=Status.FAILED).exclude(kind__in=WITH_SECRET).values_list("pk", flat=True))
     return sum(message_retry(message_pk=pk) for pk in pks)

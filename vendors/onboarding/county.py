@@ -1,13 +1,22 @@
 """County onboarding in bulk: a CSV of village enterprises becomes pre-approved vendors with invitations.
 
 Rules:
-- The file is UTF-8 text (with or without a BOM) whose first row names the columns, in Chinese
+- The file is CSV text whose first row names the columns, in Chinese
   (店铺名称, 联系人, 手机号, 县区, 村; 省份 optional) or in English (shop name, contact, mobile,
   county, village; province optional). The village column may be left out or empty.
+- Encodings: UTF-8 (with or without a BOM), else GB18030, which also reads GBK and GB2312 (what
+  Excel and WPS save as "CSV" on a Chinese Windows). Tried in that order, not guessed: a UTF-8 file
+  never decodes as GB18030 by mistake, since UTF-8 is tried first and GBK text is almost never valid
+  UTF-8, while statistical detection misreads short files of Chinese names. A workbook (.xlsx/.xls),
+  a UTF-16 file or anything else that decodes as neither, or holds control characters, is refused
+  with a message saying how to save the file.
 - Every good row becomes an approved vendor at once: an Oscar partner, status approved, a
-  VendorEvent IMPORTED by the admin, and a one-time invitation. Only the SHA-256 of the
-  invitation's token is stored; the token itself is handed back once, for the admin to send.
-  Invitations expire after settings.VENDOR_INVITATION_DAYS.
+  VendorEvent IMPORTED by the admin, and a one-time invitation, sent to the contact's mobile by SMS
+  (the outbox, vendors.notifications, written in the import's transaction). Only the SHA-256 of the
+  invitation's token is stored with the invitation; the token is handed back once, for the admin to
+  copy, and kept in the SMS's outbox row only until it is sent. Invitations expire after
+  settings.VENDOR_INVITATION_DAYS. An admin re-sends an invitation as a new link by a new SMS
+  (``vendor_invitation_create``); the older links stay open until one of them is used.
 - Bad rows (a missing field, a bad mobile number, a value too long, the same shop name or mobile
   number as an earlier row of the file) are reported by line number with the reason; the good
   rows are saved all the same.
@@ -24,6 +33,7 @@ import csv
 import hashlib
 import io
 import operator
+import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
@@ -43,6 +53,7 @@ from shop.core.phone import normalise_mainland_mobile
 from shop.partner.models import Partner
 from vendors.listings.sanitize import sanitize_text
 from vendors.models import Vendor, VendorEvent, VendorInvitation
+from vendors.notifications.services import notify_vendor_invitations
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -61,6 +72,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "village": ("村", "村庄", "village"),
 }
 REQUIRED_COLUMNS = ("name", "contact_name", "mobile", "county")
+# The downloadable template: the Chinese header names and one example row (vendors.web.dashboard).
+TEMPLATE_HEADER = ["店铺名称", "联系人", "手机号", "县区", "村", "省份"]
+TEMPLATE_EXAMPLE = ["临县王家庄村红枣合作社", "王大山", "13812345678", "临县", "王家庄村", "山西省"]
 MAX_LENGTHS = {
     field_name: Vendor._meta.get_field(field_name).max_length
     for field_name in ("name", "contact_name", "province", "county", "village")
@@ -121,6 +135,7 @@ class ImportedVendor:
 
 @dataclass
 class ImportReport:
+    encoding: str = "utf-8"
     imported: list[ImportedVendor] = field(default_factory=list)
     already_present: list[AlreadyPresent] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
@@ -160,7 +175,8 @@ def vendor_csv_import(*, file, imported_by, now: datetime | None = None) -> Impo
     """
     now = now or timezone.now()
     report = ImportReport()
-    rows = _good_rows(_read_csv(file), report)
+    text, report.encoding = _decode(file)
+    rows = _good_rows(_read_csv(text), report)
     rows = _exclude_existing(rows, report)
     if not rows:
         return report
@@ -190,6 +206,7 @@ def vendor_csv_import(*, file, imported_by, now: datetime | None = None) -> Impo
     )
     invitations = [_new_invitation(vendor, now) for vendor in vendors]
     VendorInvitation.objects.bulk_create([invitation for invitation, _token in invitations])
+    notify_vendor_invitations(invitations=invitations)
     report.imported = [
         ImportedVendor(line=row.line, vendor=vendor, token=token)
         for row, vendor, (_invitation, token) in zip(rows, vendors, invitations, strict=True)
@@ -201,17 +218,44 @@ def _header_key(name: str) -> str:
     return " ".join(name.replace("_", " ").replace("\ufeff", "").split()).lower()
 
 
-def _read_csv(file) -> list[tuple[int, dict[str, str]]]:
-    """(line number, {column: raw value}) for every non-empty data row."""
+# Zip (xlsx, and WPS's et/ett), OLE2 (old xls), UTF-16 byte-order marks: saved as something other than CSV text.
+_WORKBOOK_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff")
+# Characters no CSV of names and numbers holds (all C0 controls but tab, line feed and carriage return).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _decode(file) -> tuple[str, str]:
+    """The file's text and the encoding it was read in ("utf-8" or "gb18030"). Raises ImportFileInvalid."""
     data = file.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise ImportFileInvalid(_("The file is too large: at most %(limit)s MB.") % {"limit": MAX_FILE_BYTES >> 20})
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    if data.startswith(_WORKBOOK_STARTS):
         raise ImportFileInvalid(
-            _("The file is not UTF-8 text. In Excel or WPS, save it as “CSV UTF-8 (comma delimited)”.")
-        ) from None
+            _(
+                "This is an Excel or WPS workbook, not a CSV file. "
+                "Please save it as “CSV (comma delimited)” and upload that."
+            )
+        )
+    if not data.startswith(_UTF16_STARTS):
+        for encoding, codec in (("utf-8", "utf-8-sig"), ("gb18030", "gb18030")):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if not _CONTROL.search(text):
+                return text, encoding
+            break
+    raise ImportFileInvalid(
+        _(
+            "The file cannot be read as text (neither UTF-8 nor GBK/GB18030). In Excel or WPS, "
+            "save it as “CSV UTF-8 (comma delimited)” or “CSV (comma delimited)”, or download the template below."
+        )
+    )
+
+
+def _read_csv(text: str) -> list[tuple[int, dict[str, str]]]:
+    """(line number, {column: raw value}) for every non-empty data row."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -405,7 +449,8 @@ def vendor_invitation_accept(*, token: str, password: str, email: str = "", now:
 
 @transaction.atomic
 def vendor_invitation_create(*, vendor: Vendor, now: datetime | None = None) -> str:
-    """A new invitation link's token for a vendor nobody has taken over yet (the first one was lost).
+    """A new invitation link's token for a vendor nobody has taken over yet (the first was lost, or its SMS
+    failed), sent to the contact's mobile by SMS on commit.
 
     Raises InvitationInvalid("used") when someone already took the shop over from an invitation.
     """
@@ -415,4 +460,5 @@ def vendor_invitation_create(*, vendor: Vendor, now: datetime | None = None) -> 
         raise InvitationInvalid("used")
     invitation, token = _new_invitation(vendor, now)
     invitation.save()
+    notify_vendor_invitations(invitations=[(invitation, token)])
     return token

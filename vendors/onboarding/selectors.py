@@ -3,13 +3,15 @@
 Rules:
 - A user reaches the seller center only through an approved vendor whose partner lists the user
   (``seller_vendor_for_user``); a suspended vendor only for the orders it still has to ship.
-- Admins see every vendor, whatever its status (``vendor_admin_*``); someone else's id is a 404.
+- Admins see every vendor, whatever its status (``vendor_admin_*``), and the invitation SMSes sent to
+  its contact; someone else's id is a 404.
 """
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from vendors.models import Vendor, VendorEvent, VendorInvitation
+from vendors.notifications.models import Message
 
 
 def seller_vendor_for_user(user, *, include_suspended: bool = False) -> Vendor | None:
@@ -58,3 +60,10 @@ def vendor_admin_get(*, pk: int) -> Vendor:
         ),
     )
     return get_object_or_404(vendors, pk=pk)
+
+
+def vendor_admin_invitation_messages(*, vendor: Vendor) -> list[Message]:
+    """The invitation SMSes sent (or being sent) to the vendor's contact, newest first, for its dashboard page."""
+    return list(
+        Message.objects.filter(vendor=vendor, kind=Message.Kind.VENDOR_INVITATION).order_by("-created_at", "-pk")
+    )

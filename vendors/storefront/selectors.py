@@ -3,6 +3,9 @@
 Rules:
 - Only approved vendors have a storefront and appear in the directory; their products are the only
   vendor products in the catalogue (vendors.listings.selectors.hidden_vendor_products).
+- The directory (and its county filter) lists only shops with at least one public product: a shop
+  imported from a county's list, or one whose products are all delisted, has nothing to show a buyer.
+  Its storefront stays reachable by its address.
 - Every list loads what its product cards show in a fixed number of queries, whatever the page size.
 """
 
@@ -129,29 +132,30 @@ def storefront_product_detail_queryset() -> QuerySet:
     )
 
 
+def _public_stockrecords() -> QuerySet:
+    """The stock records of a vendor's (OuterRef("partner")) public, browsable products."""
+    return StockRecord.objects.filter(partner=OuterRef("partner"), product__is_public=True, product__parent=None)
+
+
+def _listed_vendors() -> QuerySet:
+    """Approved vendors with at least one public product: the ones the directory shows."""
+    return Vendor.objects.filter(Exists(_public_stockrecords()), status=Vendor.Status.APPROVED)
+
+
 def storefront_vendor_list(*, county: str | None = None) -> QuerySet:
-    """Approved vendors with their count of public products, optionally in one county."""
-    vendors = Vendor.objects.filter(status=Vendor.Status.APPROVED)
+    """Approved vendors with public products, with their count of public products, optionally in one county."""
+    vendors = _listed_vendors()
     if county:
         vendors = vendors.filter(county=county)
     # A count per shop by subquery (each one an index scan of the shop's stock records): a join of
     # every shop to every product, grouped, took half a second at 120,000 products.
-    public = (
-        StockRecord.objects.filter(partner=OuterRef("partner"), product__is_public=True, product__parent=None)
-        .values("partner")
-        .annotate(n=Count("product", distinct=True))
-        .values("n")
-    )
+    public = _public_stockrecords().values("partner").annotate(n=Count("product", distinct=True)).values("n")
     return vendors.annotate(product_count=Coalesce(Subquery(public), 0)).order_by("county", "name")
 
 
 def storefront_counties() -> list[str]:
-    return list(
-        Vendor.objects.filter(status=Vendor.Status.APPROVED)
-        .order_by("county")
-        .values_list("county", flat=True)
-        .distinct()
-    )
+    """The counties of the shops the directory lists."""
+    return list(_listed_vendors().order_by("county").values_list("county", flat=True).distinct())
 
 
 def storefront_vendor_get(*, slug: str) -> Vendor:
@@ -175,5 +179,5 @@ def storefront_best_sellers(*, limit: int = 8) -> list:
 
 def storefront_featured_vendors(*, limit: int = 6) -> list[Vendor]:
     """Approved shops with the most public products, for the home page."""
-    vendors = storefront_vendor_list().filter(product_count__gt=0).select_related("partner")
+    vendors = storefront_vendor_list().select_related("partner")
     return list(vendors.order_by("-product_count", "name")[:limit])

@@ -30,6 +30,11 @@ class DecisionReasonForm(forms.Form):
     )
 
 
+def rate_as_percent(rate: Decimal) -> str:
+    """A stored rate as admins say it: 0.0500 -> "5", 0.0125 -> "1.25"."""
+    return f"{(rate * 100).normalize():f}"
+
+
 class CommissionRateForm(forms.Form):
     """The commission as admins say it, a percentage (5 for 5%); the vendor keeps it as a rate (0.0500)."""
 
@@ -44,7 +49,7 @@ class CommissionRateForm(forms.Form):
 
     @classmethod
     def for_vendor(cls, vendor) -> "CommissionRateForm":
-        return cls(initial={"commission_percent": f"{(vendor.commission_rate * 100).normalize():f}"})
+        return cls(initial={"commission_percent": rate_as_percent(vendor.commission_rate)})
 
     @property
     def rate(self) -> Decimal:
@@ -55,7 +60,8 @@ class VendorImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "UTF-8, first row: 店铺名称,联系人,手机号,县区,村 (or shop name, contact, mobile, county, village)."
+            "CSV saved by Excel or WPS (UTF-8 or GBK), first row: 店铺名称,联系人,手机号,县区,村 "
+            "(or shop name, contact, mobile, county, village)."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

@@ -9,6 +9,7 @@ from vendors.web.dashboard.views import (
     VendorCommissionView,
     VendorDecisionView,
     VendorDetailView,
+    VendorImportTemplateView,
     VendorImportView,
     VendorInvitationView,
     VendorLicenceView,
@@ -19,6 +20,7 @@ app_name = "vendors_dashboard"
 urlpatterns = [
     path("", VendorListView.as_view(), name="list"),
     path("import/", VendorImportView.as_view(), name="import"),
+    path("import/template.csv", VendorImportTemplateView.as_view(), name="import-template"),
     path("payouts/", PayoutReportView.as_view(), name="payouts"),
     path("payouts/csv/", PayoutCsvView.as_view(), name="payouts-csv"),
     path("payouts/pay/", PayoutMarkPaidView.as_view(), name="payout-pay"),

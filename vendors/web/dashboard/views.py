@@ -17,12 +17,24 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from oscar.templatetags.currency_filters import currency
 
-from vendors.earnings.months import month_current, month_is_over, month_next, month_parse, month_previous
-from vendors.earnings.selectors import payout_report
+from vendors.earnings.months import month_is_over, month_next, month_parse, month_previous
+from vendors.earnings.selectors import payout_month_default, payout_report, payout_report_totals
 from vendors.earnings.services import PayoutRefused, payout_mark_paid
 from vendors.models import Vendor
-from vendors.onboarding.county import ImportFileInvalid, InvitationInvalid, vendor_csv_import, vendor_invitation_create
-from vendors.onboarding.selectors import vendor_admin_counties, vendor_admin_get, vendor_admin_list
+from vendors.onboarding.county import (
+    TEMPLATE_EXAMPLE,
+    TEMPLATE_HEADER,
+    ImportFileInvalid,
+    InvitationInvalid,
+    vendor_csv_import,
+    vendor_invitation_create,
+)
+from vendors.onboarding.selectors import (
+    vendor_admin_counties,
+    vendor_admin_get,
+    vendor_admin_invitation_messages,
+    vendor_admin_list,
+)
 from vendors.onboarding.services import (
     VendorStatusError,
     vendor_approve,
@@ -39,6 +51,7 @@ from vendors.web.dashboard.forms import (
     PayoutForm,
     VendorFilterForm,
     VendorImportForm,
+    rate_as_percent,
 )
 
 DETAIL_TEMPLATE = "vendors/dashboard/vendor_detail.html"
@@ -62,9 +75,11 @@ def _detail(request, vendor: Vendor, *, status: int = 200, **forms):
     """The vendor's dashboard page, with bound forms that failed (``forms``) in place of empty ones."""
     context = {
         "vendor": vendor,
+        "invitation_messages": vendor_admin_invitation_messages(vendor=vendor),
         "reject_form": DecisionReasonForm(prefix="reject"),
         "suspend_form": DecisionReasonForm(prefix="suspend"),
         "commission_form": CommissionRateForm.for_vendor(vendor),
+        "commission_percent": rate_as_percent(vendor.commission_rate),
         **forms,
     }
     return render(request, DETAIL_TEMPLATE, context, status=status)
@@ -133,7 +148,8 @@ class VendorCommissionView(StaffOnlyMixin, generic.View):
 
 
 class VendorInvitationView(StaffOnlyMixin, generic.View):
-    """A new invitation link for an imported shop nobody has taken over yet; shown once, on this response."""
+    """Re-send the invitation of an imported shop nobody has taken over yet: a new link, sent by SMS, and shown
+    once, on this response, for the admin to copy."""
 
     def post(self, request, pk):
         vendor = vendor_admin_get(pk=pk)
@@ -144,6 +160,15 @@ class VendorInvitationView(StaffOnlyMixin, generic.View):
             return redirect("vendors_dashboard:detail", pk=vendor.pk)
         link = request.build_absolute_uri(reverse("vendors:invitation", args=[token]))
         return _detail(request, vendor_admin_get(pk=pk), new_invitation_link=link)
+
+
+class VendorImportTemplateView(StaffOnlyMixin, generic.View):
+    """The county CSV's template: the header row and one example row, as Excel on a Chinese Windows opens it."""
+
+    def get(self, request):
+        return excel_csv_response(
+            filename="vendor-import-template.csv", header=TEMPLATE_HEADER, rows=[TEMPLATE_EXAMPLE]
+        )
 
 
 class VendorLicenceView(StaffOnlyMixin, generic.View):
@@ -191,15 +216,15 @@ class VendorImportView(StaffOnlyMixin, generic.FormView):
 
 
 def _report_month(request) -> tuple:
-    """The month asked for (?month=YYYY-MM), else the last month over; and an error for a bad one."""
+    """The month asked for (?month=YYYY-MM), else the last month with earnings; and an error for a bad one."""
     text = request.GET.get("month") or request.POST.get("month") or ""
-    default = month_previous(month_current())
     if not text:
-        return default, None
+        return payout_month_default(), None
     try:
         return month_parse(text), None
     except ValueError:
-        return default, _("“%(month)s” is not a month: please use the form YYYY-MM, e.g. 2026-03.") % {"month": text}
+        error = _("“%(month)s” is not a month: please use the form YYYY-MM, e.g. 2026-03.") % {"month": text}
+        return payout_month_default(), error
 
 
 class PayoutReportView(StaffOnlyMixin, generic.View):
@@ -207,13 +232,15 @@ class PayoutReportView(StaffOnlyMixin, generic.View):
 
     def get(self, request):
         month, error = _report_month(request)
+        rows = payout_report(month=month)
         context = {
             "month": month,
             "month_error": error,
             "previous_month": month_previous(month),
             "next_month": month_next(month),
             "month_is_over": month_is_over(month),
-            "rows": payout_report(month=month),
+            "rows": rows,
+            "totals": payout_report_totals(rows=rows),
         }
         return render(request, "vendors/dashboard/payouts.html", context, status=400 if error else 200)
 
