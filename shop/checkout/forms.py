@@ -169,7 +169,10 @@ def _values_with_paste(values: dict) -> tuple[dict, str, str]:
         filled.update(state=found.province, line4=found.city, line3=found.district)
     values = {**values, **{name: value for name, value in filled.items() if value and name in values}}
     if not found.province:
-        return values, _("The province, city and district could not be read: choose them below. What could be read is filled in."), "danger"
+        message = _(
+            "The province, city and district could not be read: choose them below. What could be read is filled in."
+        )
+        return values, message, "danger"
     return values, _("Address read: please check each field below."), "success"
 
 
