@@ -15,8 +15,8 @@ from tests.factories.marketplace import make_product, make_two_vendor_order, mak
 from tests.factories.outbox import LVLIANG_MOBILE
 from tests.factories.pages import add_to_basket, open_guest_order
 from vendors.notifications.models import Message
-from vendors.notifications.services import notify_order_placed
 from vendors.notifications.sending import message_render
+from vendors.notifications.services import notify_order_placed
 
 RAW = ("+8613912345678", "13912345678")
 GROUPED = "139 1234 5678"
@@ -36,9 +36,8 @@ def _in_order(text: str, *parts: str) -> bool:
 
 
 def _shows_the_address_chinese_way(text: str) -> bool:
-    return (
-        _in_order(text, "李建国", GROUPED, "山西省", "吕梁市", "离石区", "滨河北西路 18 号")
-        and not any(raw in text for raw in RAW)
+    return _in_order(text, "李建国", GROUPED, "山西省", "吕梁市", "离石区", "滨河北西路 18 号") and not any(
+        raw in text for raw in RAW
     )
 
 
