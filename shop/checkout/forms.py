@@ -62,14 +62,6 @@ REGION_FIELDS = ("state", "line4", "line3")
 PASTE_FIELD = "pasted"
 
 
-def _region_choices(names: list[str], current: str, blank) -> list[tuple[str, str]]:
-    choices = [("", blank), *((name, name) for name in names)]
-    if current and current not in names:
-        # An address saved before the picker (free text) keeps its value until it is changed.
-        choices.append((current, current))
-    return choices
-
-
 def region_values_fit(values: dict) -> dict:
     """The values with a city that is not the province's, or a district that is not the city's, cleared;
     a province with one city (a municipality) gets it chosen."""
@@ -102,7 +94,8 @@ class ChineseAddressFormMixin:
         for name, (level, names, current, blank) in levels.items():
             field = self.fields[name]
             field.widget = forms.Select(
-                choices=_region_choices(names, current, blank), attrs={"data-region": level, "class": "custom-select"}
+                choices=regions.region_choices(names, current, blank),
+                attrs={"data-region": level, "class": "custom-select"},
             )
             field.required = name == "state"
         self.fields[PASTE_FIELD] = forms.CharField(

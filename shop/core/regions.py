@@ -59,6 +59,20 @@ def districts(province: str, city: str) -> list[str]:
     return list(region_tree().get(province, {}).get(city, ()))
 
 
+def region_choices(names: list[str], current: str, blank) -> list[tuple[str, str]]:
+    """A select's choices: a blank one, then names; a current value not among them (typed before the
+    pickers existed) is kept as a last choice, so a record saved then stays as it is."""
+    choices = [("", blank), *((name, name) for name in names)]
+    if current and current not in names:
+        choices.append((current, current))
+    return choices
+
+
+def province_counties(province: str) -> list[str]:
+    """Every district and county of a province, city by city."""
+    return [district for city in cities(province) for district in districts(province, city)]
+
+
 def region_error(province: str, city: str, district: str) -> str | None:
     """Which level of a chosen 省/市/区 is missing or not part of the one above it ("province", "city",
     "district"), or None when the three fit together."""

@@ -258,3 +258,26 @@ def test_the_address_forms_load_the_pickers_script_and_hide_nothing_without_it(d
     assert refresh is not None and not refresh.has_attr("hidden")
     selects = {s["name"]: s.get("data-region") for s in page.html.select("#address_form select")}
     assert selects == {"state": "province", "line4": "city", "line3": "district"}
+
+
+def test_the_shop_application_picks_its_province_from_the_list_and_suggests_its_counties(django_app, buyer):
+    # when
+    page = django_app.get("/vendors/apply/", user=buyer)
+    form = page.forms["vendor_apply_form"]
+    # then
+    assert (form["province"].value, len(_options(form, "province"))) == ("山西省", 34)
+    suggestions = [option["value"] for option in page.html.select("#county-suggestions option")]
+    assert page.html.select_one("#id_county")["list"] == "county-suggestions"
+    assert suggestions == regions.province_counties("山西省") and "临县" in suggestions and "静乐县" in suggestions
+
+
+@pytest.mark.parametrize("province", ["火星省", "<script>alert(1)</script>", "山" * 5000])
+def test_a_shop_application_with_a_province_not_in_the_list_is_refused_in_chinese(django_app, buyer, province):
+    form = django_app.get("/vendors/apply/", user=buyer).forms["vendor_apply_form"]
+    form["province"].force_value(province)
+    # when
+    page = form.submit()
+    # then
+    assert page.status_code == 200
+    assert _errors(page)["省份"] in ("请从列表中选择省份。", "确保该值不超过 20 个字符（它有 5000 个）。")
+    assert "<script>alert" not in page.text
