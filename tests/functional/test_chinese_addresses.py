@@ -281,3 +281,50 @@ def test_a_shop_application_with_a_province_not_in_the_list_is_refused_in_chines
     assert page.status_code == 200
     assert _errors(page)["省份"] in ("请从列表中选择省份。", "确保该值不超过 20 个字符（它有 5000 个）。")
     assert "<script>alert" not in page.text
+
+
+def test_every_mobile_number_field_opens_the_number_pad_and_autofills_the_number(django_app, buyer, dates):
+    # given: the forms that ask for a mobile number, as the people who fill them see them
+    _vendor, farmer = make_vendor("静乐县西坡村藜麦合作社")
+    pages = {
+        "sms-sign-in": (django_app.get("/accounts/login/sms/"), "phone"),
+        "register": (django_app.get("/accounts/register/"), "phone"),
+        "sms-password-reset": (django_app.get("/accounts/password-reset/sms/"), "phone"),
+        "guest-order-find": (django_app.get("/accounts/orders/find/"), "phone"),
+    }
+    add_to_basket(django_app, dates, "1")
+    pages["checkout-address"] = (checkout_to_address_step(django_app), "phone_number")
+    pages["address-book"] = (django_app.get(reverse("customer:address-create"), user=buyer), "phone_number")
+    pages["shop-application"] = (django_app.get("/vendors/apply/", user=buyer), "contact_phone")
+    pages["seller-profile"] = (django_app.get("/seller/profile/", user=farmer), "contact_phone")
+    # then
+    found = {
+        where: (field.get("inputmode"), field.get("autocomplete", "").split()[-1])
+        for where, (page, name) in pages.items()
+        for field in page.html.select(f'input[name="{name}"]')
+    }
+    assert found == {where: ("tel", "tel") for where in pages}
+
+
+@pytest.mark.parametrize("button", ["address_parse", "address_refresh"])
+def test_the_helper_buttons_on_another_buyers_address_find_nothing(django_app, buyer, china, button):
+    # given another buyer's address
+    other = User.objects.create_user(username="13700001111", password="s3cret-枣园-2026")
+    address = UserAddress.objects.create(
+        user=other,
+        first_name="李四",
+        phone_number="+8613700001111",
+        state="山西省",
+        line4="吕梁市",
+        line3="临县",
+        line1="城庄镇",
+        country=china,
+    )
+    form = django_app.get(reverse("customer:address-create"), user=buyer).forms["address_form"]
+    form.action = reverse("customer:address-detail", args=[address.pk])
+    form["pasted"] = PASTED
+    # when
+    page = form.submit(button, expect_errors=True)
+    # then
+    assert page.status_code == 404
+    assert "李四" not in page.text
