@@ -5,6 +5,12 @@ first_name = recipient, phone_number = mainland mobile (required),
 state = province, line4 = city, line3 = district/county, line1 = street
 address, postcode optional. The country is fixed to China (the only shipping
 country), so Oscar hides it.
+
+The 省/市/区 are three selects fed by shop.core.regions (ChineseAddressFormMixin, shared with the address
+book's form): without JavaScript, the 更新城市和区县 button re-renders the form with the chosen province's
+cities; with it, static/js/address.js fills the lower selects at once. A whole address pasted from a chat
+(收货人 手机 省市区 详细地址) is read into the fields by the 识别 button (address_form_assist, which the
+views call; nothing typed is lost when nothing is recognised).
 """
 
 from django import forms
@@ -14,6 +20,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import forms as oscar_forms
 
+from shop.core import regions
 from shop.core.phone import normalise_mainland_mobile
 
 ADDRESS_LABELS = {
@@ -51,7 +58,118 @@ def set_address_autocomplete(form) -> None:
         form.fields["postcode"].widget.attrs["inputmode"] = "numeric"
 
 
-class ShippingAddressForm(oscar_forms.ShippingAddressForm):
+REGION_FIELDS = ("state", "line4", "line3")
+PASTE_FIELD = "pasted"
+
+
+def region_values_fit(values: dict) -> dict:
+    """The values with a city that is not the province's, or a district that is not the city's, cleared;
+    a province with one city (a municipality) gets it chosen."""
+    values = dict(values)
+    province, city, district = (values.get(name) or "" for name in REGION_FIELDS)
+    city_names = regions.cities(province)
+    if len(city_names) == 1:
+        city = city_names[0]
+    elif city not in city_names:
+        city = ""
+    if district not in regions.districts(province, city):
+        district = ""
+    values.update(state=province, line4=city, line3=district)
+    return values
+
+
+class ChineseAddressFormMixin:
+    """Province, city and district as selects of the divisions (shop.core.regions), a box to paste a whole
+    address into, and a check that the three fit together. An address saved before (its stored 省/市/区,
+    free text then) stays valid as long as its three are not changed."""
+
+    def setup_chinese_address(self):
+        self.stored_region = tuple((self.initial.get(name) or "") for name in REGION_FIELDS)
+        province, city, district = (str(self[name].value() or "") for name in REGION_FIELDS)
+        levels = {
+            "state": ("province", regions.provinces(), province, _("Choose a province")),
+            "line4": ("city", regions.cities(province), city, _("Choose a city")),
+            "line3": ("district", regions.districts(province, city), district, _("Choose a district or county")),
+        }
+        for name, (level, names, current, blank) in levels.items():
+            field = self.fields[name]
+            field.widget = forms.Select(
+                choices=regions.region_choices(names, current, blank),
+                attrs={"data-region": level, "class": "custom-select"},
+            )
+            field.required = name == "state"
+        self.fields[PASTE_FIELD] = forms.CharField(
+            label=_("Paste a whole address"),
+            required=False,
+            max_length=regions.PASTE_MAX_LENGTH,
+            help_text=_("Recipient, mobile number, province, city, district and street, as copied from a chat."),
+            widget=forms.Textarea(
+                attrs={"rows": 3, "placeholder": _("e.g. 张三 13812345678 山西省吕梁市临县城庄镇王家庄村12号")}
+            ),
+        )
+        self.order_fields([PASTE_FIELD, *self.fields])
+
+    def clean(self):
+        cleaned = super().clean()
+        region = tuple((cleaned.get(name) or "") for name in REGION_FIELDS)
+        if region != self.stored_region and cleaned.get("state"):
+            problem = regions.region_error(*region)
+            messages = {
+                "province": ("state", _("Choose the province from the list.")),
+                "city": ("line4", _("Choose the city from the list.")),
+                "district": ("line3", _("Choose the district or county from the list.")),
+            }
+            if problem:
+                self.add_error(*messages[problem])
+        return cleaned
+
+
+def address_form_assist(form, *, parse: bool) -> tuple[dict, str, str]:
+    """What an address form re-renders with after its 识别 (parse) or 更新城市和区县 button: the posted
+    values (the pasted address read into them when parse), a notice and its level ("success"/"danger").
+
+    Only fields the pasted text gave a value are changed; nothing is saved."""
+    names = [name for name in form.fields if name != "country"]
+    values = {name: form.data.get(form.add_prefix(name), "")[:1000] for name in names}
+    notice, level = "", ""
+    if parse:
+        values, notice, level = _values_with_paste(values)
+    return region_values_fit(values), str(notice), level
+
+
+def _values_with_paste(values: dict) -> tuple[dict, str, str]:
+    text = values.get(PASTE_FIELD, "").strip()
+    if not text:
+        return values, _("Paste the address into the box first, then tap the button to read it."), "danger"
+    try:
+        found = regions.address_paste_parse(text)
+    except ValidationError as error:
+        if error.code == "paste_too_long":
+            message = _("The pasted text is too long (at most %(max)d characters). Paste only the address.")
+            return values, message % {"max": regions.PASTE_MAX_LENGTH}, "danger"
+        message = _(
+            "Could not read an address in the pasted text. Paste the recipient, mobile number, province, city, "
+            "district and street, or fill in the fields below."
+        )
+        return values, message, "danger"
+    filled = {
+        "first_name": found.recipient,
+        "phone_number": found.mobile.removeprefix("+86"),
+        "line1": found.street,
+        "postcode": found.postcode,
+    }
+    if found.province:
+        filled.update(state=found.province, line4=found.city, line3=found.district)
+    values = {**values, **{name: value for name, value in filled.items() if value and name in values}}
+    if not found.province:
+        message = _(
+            "The province, city and district could not be read: choose them below. What could be read is filled in."
+        )
+        return values, message, "danger"
+    return values, _("Address read: please check each field below."), "success"
+
+
+class ShippingAddressForm(ChineseAddressFormMixin, oscar_forms.ShippingAddressForm):
     class Meta(oscar_forms.ShippingAddressForm.Meta):
         fields = [
             "first_name",
@@ -73,6 +191,7 @@ class ShippingAddressForm(oscar_forms.ShippingAddressForm):
                 self.fields[name].label = label
         self.fields["phone_number"].required = True
         self.fields["phone_number"].widget.attrs["placeholder"] = "13812345678"
+        self.setup_chinese_address()
         set_address_autocomplete(self)
         self.fields["line1"].widget.attrs["placeholder"] = _("Street, building, room")
         self.fields["notes"].help_text = ""

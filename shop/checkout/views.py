@@ -5,11 +5,13 @@
   the form works without JavaScript (shop.checkout.forms.GatewayForm) and gets the request, which
   authenticate() needs for the failed-sign-in throttle (django-axes).
 
-- ShippingAddressView: with one shipping method (shop/shipping: each vendor's
+- ShippingAddressView: the Chinese address form's 识别 and 更新城市和区县 buttons (AddressAssistMixin, also
+  used by the address book's views); and with one shipping method (shop/shipping: each vendor's
   parcel at its own charge) there is nothing to choose; the method is set here
   and the buyer goes straight to payment, saving Oscar's redirect through the
   method page (a whole basket load).
 
+- UserAddressUpdateView: editing an address-book address during checkout uses the address book's form.
 - PaymentMethodView: Oscar skips it; we let the buyer choose a payment method
   (cash on delivery to start with, see payment_methods.py) and store the
   choice in the checkout session. With one method there is no choice: the
@@ -45,10 +47,11 @@ from oscar.apps.checkout import views as oscar_views
 from oscar.apps.shipping.methods import NoShippingRequired
 from oscar.templatetags.currency_filters import currency
 
-from shop.checkout.forms import GatewayForm
+from shop.checkout.forms import GatewayForm, address_form_assist
 from shop.checkout.payment_methods import available_payment_methods, payment_method_by_code
 from shop.checkout.services import BasketAlreadySubmitted, basket_freeze, basket_order
 from shop.checkout.session import CheckoutSessionMixin
+from shop.customer.forms import UserAddressForm
 from shop.partner.models import SoldOut, sold_out_message
 from shop.shipping.methods import PerVendorShipping
 
@@ -79,7 +82,25 @@ class IndexView(oscar_views.IndexView):
         return redirect(self.get_success_url())
 
 
-class ShippingAddressView(oscar_views.ShippingAddressView):
+class AddressAssistMixin:
+    """An address form's two helper buttons, which save nothing: 识别 (``address_parse``: read the pasted
+    address into the fields) and 更新城市和区县 (``address_refresh``: the chosen province's cities, the chosen
+    city's districts, for a browser without JavaScript). Either re-renders the form with what was typed."""
+
+    def post(self, request, *args, **kwargs):
+        parse = "address_parse" in request.POST
+        if not parse and "address_refresh" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        if hasattr(self, "get_object") and not hasattr(self, "object"):
+            self.object = self.get_object() if "pk" in self.kwargs else None
+        values, notice, level = address_form_assist(self.get_form(), parse=parse)
+        kwargs = {key: value for key, value in self.get_form_kwargs().items() if key not in ("data", "files")}
+        form = self.get_form_class()(**{**kwargs, "initial": {**kwargs.get("initial", {}), **values}})
+        context = self.get_context_data(form=form, address_notice=notice, address_notice_level=level)
+        return self.render_to_response(context)
+
+
+class ShippingAddressView(AddressAssistMixin, oscar_views.ShippingAddressView):
     success_url = reverse_lazy("checkout:payment-method")
 
     def get_initial(self):
@@ -95,6 +116,13 @@ class ShippingAddressView(oscar_views.ShippingAddressView):
         if _only_payment_method(self.checkout_session):
             return reverse("checkout:preview")
         return super().get_success_url()
+
+
+class UserAddressUpdateView(AddressAssistMixin, oscar_views.UserAddressUpdateView):
+    """Oscar's page that edits an address-book address during checkout, with the address book's Chinese form
+    (Oscar's uses its generic address form)."""
+
+    form_class = UserAddressForm
 
 
 def _only_payment_method(checkout_session) -> bool:

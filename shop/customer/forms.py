@@ -38,7 +38,7 @@ class EmailAuthenticationForm(oscar_forms.EmailAuthenticationForm):
             raise ValidationError(_("Enter your e-mail address or your 11-digit mobile number.")) from None
 
 
-class UserAddressForm(address_forms.UserAddressForm):
+class UserAddressForm(checkout_forms.ChineseAddressFormMixin, address_forms.UserAddressForm):
     """The address book's form laid out as the checkout's Chinese address (shop.checkout.forms): recipient,
     mobile number (required), province, city, district, street; China, the one shipping country, hidden.
     Oscar's own reads 名字 / 地址第三行 / 国家 (for the province)."""
@@ -54,6 +54,7 @@ class UserAddressForm(address_forms.UserAddressForm):
                 self.fields[name].label = label
         self.fields["phone_number"].required = True
         self.fields["phone_number"].widget.attrs["placeholder"] = "13812345678"
+        self.setup_chinese_address()
         checkout_forms.set_address_autocomplete(self)
         self.fields["notes"].help_text = ""
         countries = Country.objects.filter(is_shipping_country=True)

@@ -25,8 +25,10 @@ from django.utils.translation import pgettext_lazy
 from django.views import generic
 from oscar.apps.customer import views as oscar_views
 
+from shop.checkout.views import AddressAssistMixin
 from shop.core.after_address import after_address_pop
 from shop.core.phone import format_mainland_mobile
+from shop.core.regions import region_tree
 from shop.customer.accounts import guest_order_find, phone_user_create, user_for_phone
 from shop.customer.forms import (
     GuestOrderLookupForm,
@@ -53,7 +55,7 @@ ORDER_TAB_LABELS = [
 ]
 
 
-class AddressCreateView(oscar_views.AddressCreateView):
+class AddressCreateView(AddressAssistMixin, oscar_views.AddressCreateView):
     form_class = UserAddressForm
 
     def form_valid(self, form):
@@ -86,8 +88,18 @@ class OrderHistoryView(oscar_views.OrderHistoryView):
         return context
 
 
-class AddressUpdateView(oscar_views.AddressUpdateView):
+class AddressUpdateView(AddressAssistMixin, oscar_views.AddressUpdateView):
     form_class = UserAddressForm
+
+
+class RegionsView(generic.View):
+    """China's provinces, cities and districts (shop.core.regions) as JSON, {province: {city: [district]}},
+    for static/js/address.js: the same for everyone, cached by browsers and any CDN for a day."""
+
+    def get(self, request, *args, **kwargs):
+        response = http.JsonResponse(region_tree(), json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+        response["Cache-Control"] = "public, max-age=86400"
+        return response
 
 
 # Mobile-number identity ------------------------------------------------------------------------------

@@ -19,10 +19,19 @@ ADDRESS = {
 }
 
 
+PICKERS = ("省份", "城市", "区/县")
+
+
 def enter_chinese_address(page) -> None:
     expect(page).to_have_url(re.compile(r"/checkout/shipping-address/$"))
     for label, value in ADDRESS.items():
-        page.get_by_label(label, exact=True).fill(value)
+        field = page.get_by_label(label, exact=True)
+        if label in PICKERS:
+            # each choice fills the next select (static/js/address.js)
+            expect(field.locator(f'option[value="{value}"]')).to_have_count(1)
+            field.select_option(value)
+        else:
+            field.fill(value)
     # the postcode stays empty: it is optional in China
     page.get_by_role("button", name="继续").click()
 

@@ -1,6 +1,7 @@
 """Django WebTest steps through the shop's pages: basket, anonymous checkout, flash messages."""
 
 from django.urls import reverse
+from webtest.forms import Select
 
 from shop.basket.models import Basket
 from tests.factories import CHECKOUT_ADDRESS
@@ -12,6 +13,19 @@ def add_to_basket(app, product, quantity):
     form = page.forms["add_to_basket_form"]
     form["quantity"] = quantity
     return form.submit().maybe_follow()
+
+
+def fill_address(form, values: dict) -> None:
+    """Fill a Chinese address form's fields. The city and district selects list the chosen province's
+    cities and the chosen city's districts only once the page knows them (the browser's script fills them
+    at once, a browser without it asks the server again): here their value is set as that script sets it,
+    and the server checks that the three fit together."""
+    for name, value in values.items():
+        field = form[name]
+        if isinstance(field, Select) and value not in [option[0] for option in field.options]:
+            field.force_value(value)
+        else:
+            form[name] = value
 
 
 def form_with_field(page, field):
@@ -27,8 +41,7 @@ def checkout_to_address_step(app):
 
 def checkout_to_preview(app):
     address = checkout_to_address_step(app).forms["new_shipping_address"]
-    for name, value in CHECKOUT_ADDRESS.items():
-        address[name] = value
+    fill_address(address, CHECKOUT_ADDRESS)
     # one payment method: the address step goes straight to the preview
     return address.submit().maybe_follow()
 

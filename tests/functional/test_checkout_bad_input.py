@@ -18,6 +18,7 @@ from tests.factories.pages import (
     basket_contents,
     checkout_to_address_step,
     checkout_to_preview,
+    fill_address,
     flash_messages,
 )
 
@@ -59,8 +60,7 @@ def test_an_invalid_mobile_number_is_refused_at_the_address_step(django_app, dat
     # given
     add_to_basket(django_app, dates, "2")
     form = checkout_to_address_step(django_app).forms["new_shipping_address"]
-    for name, value in {**ADDRESS, "phone_number": mobile}.items():
-        form[name] = value
+    fill_address(form, {**ADDRESS, "phone_number": mobile})
     # when
     page = form.submit()
     # then
@@ -73,22 +73,27 @@ def test_an_invalid_mobile_number_is_refused_at_the_address_step(django_app, dat
 
 
 @pytest.mark.parametrize(
-    "field, label",
-    [("first_name", "收货人"), ("state", "省份"), ("line4", "城市"), ("line3", "区/县"), ("line1", "详细地址")],
+    "field, label, error",
+    [
+        ("first_name", "收货人", "这个字段是必填项。"),
+        ("state", "省份", "这个字段是必填项。"),
+        ("line4", "城市", "请从列表中选择城市。"),
+        ("line3", "区/县", "请从列表中选择区/县。"),
+        ("line1", "详细地址", "这个字段是必填项。"),
+    ],
 )
 @pytest.mark.parametrize("typed", ["", "   "])
-def test_an_empty_required_address_field_is_refused(django_app, dates, field, label, typed):
+def test_an_empty_required_address_field_is_refused(django_app, dates, field, label, error, typed):
     # given
     add_to_basket(django_app, dates, "2")
     form = checkout_to_address_step(django_app).forms["new_shipping_address"]
-    for name, value in {**ADDRESS, field: typed}.items():
-        form[name] = value
+    fill_address(form, {**ADDRESS, field: typed})
     # when
     page = form.submit()
     # then
     assert page.status_code == 200
     assert page.request.path == reverse("checkout:shipping-address")
-    assert _field_errors(page) == {label: "这个字段是必填项。"}
+    assert _field_errors(page) == {label: error}
     assert Order.objects.count() == 0
     assert basket_contents() == [("Open", [(TITLE, 2)])]
 

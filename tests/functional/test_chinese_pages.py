@@ -203,6 +203,7 @@ def test_every_page_of_the_three_journeys_reads_in_chinese(django_app_factory, c
         "customer:order-list",
         "customer:order",
         "customer:address-list",
+        "customer:address-create",
         "vendors:directory",
         "vendors:storefront",
         "live:index",

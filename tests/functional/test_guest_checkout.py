@@ -9,7 +9,7 @@ from shop.order.models import Order
 from tests.factories import CHECKOUT_ADDRESS
 from tests.factories.marketplace import make_product, make_vendor
 from tests.factories.outbox import outbox
-from tests.factories.pages import add_to_basket, form_with_field
+from tests.factories.pages import add_to_basket, fill_address, form_with_field
 
 User = get_user_model()
 
@@ -47,8 +47,7 @@ def test_a_guest_with_only_a_mobile_number_buys_and_is_told_by_sms(django_app, d
     # when
     address = gateway.submit().maybe_follow().forms["new_shipping_address"]
     prefilled = address["phone_number"].value
-    for name, value in CHECKOUT_ADDRESS.items():
-        address[name] = value
+    fill_address(address, CHECKOUT_ADDRESS)
     preview = address.submit().maybe_follow()
     thank_you = preview.forms["place_order_form"].submit().maybe_follow()
     # then
@@ -118,8 +117,11 @@ def test_address_fields_carry_the_standard_autofill_tokens(django_app, dates):
     # when
     page = gateway.submit().maybe_follow()
     # then
-    fields = page.html.select("#new_shipping_address input:not([type=hidden]), #new_shipping_address textarea")
+    fields = page.html.select(
+        "#new_shipping_address input:not([type=hidden]), #new_shipping_address textarea, #new_shipping_address select"
+    )
     assert {f["name"]: (f.get("autocomplete"), f.get("inputmode")) for f in fields} == {
+        "pasted": (None, None),
         "first_name": ("shipping name", None),
         "phone_number": ("shipping tel", "tel"),
         "state": ("shipping address-level1", None),
@@ -145,8 +147,7 @@ def test_the_address_reads_province_first_with_the_mobile_in_groups(django_app, 
     gateway = _gateway(django_app)
     gateway["options"] = "anonymous"
     address = gateway.submit().maybe_follow().forms["new_shipping_address"]
-    for name, value in CHECKOUT_ADDRESS.items():
-        address[name] = value
+    fill_address(address, CHECKOUT_ADDRESS)
     # when
     preview = address.submit().maybe_follow()
     thank_you = preview.forms["place_order_form"].submit().maybe_follow()

@@ -295,7 +295,10 @@ def test_cancelling_asks_why_and_nothing_changes_until_the_buyer_answers(django_
     again = ask.forms["part-cancel-confirm"].submit()
     # then
     assert ask.status_code == 200
-    assert [label.get_text(strip=True) for label in ask.html.select("#part-cancel-confirm label")] == [
+    assert [
+        label.get_text(strip=True)
+        for label in ask.html.select("#part-cancel-confirm legend, #part-cancel-confirm label")
+    ] == [
         "取消原因",
         "不想要了",
         "商品或数量买错了",

@@ -18,6 +18,7 @@ from shop.basket.models import Basket
 from shop.order.models import Order
 from tests.factories import CHECKOUT_ADDRESS, FarmCategoryFactory, FarmProductFactory, VillagePartnerFactory
 from tests.factories.marketplace import make_order
+from tests.factories.pages import fill_address
 from vendors.fulfilment.services import vendor_lines_ship
 from vendors.models import Vendor
 from vendors.onboarding.services import vendor_profile_update, vendor_suspend
@@ -277,8 +278,7 @@ def _checkout_to_preview(app):
     gateway["username"] = "buyer@example.com"
     gateway["options"] = "anonymous"
     address = gateway.submit().maybe_follow().forms["new_shipping_address"]
-    for name, value in ADDRESS.items():
-        address[name] = value
+    fill_address(address, ADDRESS)
     return address.submit().maybe_follow()
 
 

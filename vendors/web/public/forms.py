@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from shop.catalogue.models import Category
+from shop.core import regions
 from shop.core.phone import normalise_mainland_mobile
 from vendors.listings.sanitize import PlainTextField
 from vendors.listings.uploads import SafeImageField
@@ -61,12 +62,28 @@ class VendorApplicationForm(forms.Form):
                 **kwargs.get("initial", {}),
             }
         super().__init__(*args, **kwargs)
+        # The province from the division list (the one saved before stays a choice); the county typed, with
+        # the province's counties offered as suggestions (the page's <datalist>).
+        province = str(self["province"].value() or "")
+        self.stored_province = self.initial.get("province") or Vendor._meta.get_field("province").default
+        self.fields["province"].widget = forms.Select(
+            choices=regions.region_choices(regions.provinces(), province, _("Choose a province")),
+            attrs={"autocomplete": "address-level1"},
+        )
+        self.county_suggestions = regions.province_counties(province)
+        self.fields["county"].widget.attrs.update({"list": "county-suggestions", "autocomplete": "address-level2"})
         if vendor is not None and vendor.licence:
             self.fields["licence"].required = False
             self.fields["licence"].help_text = _("We have your photo already; upload a new one only to replace it.")
 
     def clean_contact_phone(self) -> str:
         return normalise_mainland_mobile(self.cleaned_data["contact_phone"])
+
+    def clean_province(self) -> str:
+        province = self.cleaned_data["province"]
+        if province not in regions.provinces() and province != self.stored_province:
+            raise forms.ValidationError(_("Choose the province from the list."))
+        return province
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
