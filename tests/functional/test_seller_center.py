@@ -266,6 +266,49 @@ def test_a_vendor_edits_a_product_and_removes_a_photo(django_app, vendor_a, cate
     assert not ProductImage.objects.filter(pk=extra.pk).exists()
 
 
+def test_a_vendor_reorders_the_photos_without_script_and_a_new_one_goes_last(django_app, vendor_a):
+    # given: three photos, in the order they were added
+    vendor, user = vendor_a
+    product = make_product(vendor)
+    first = product.images.get()
+    second = FarmProductImageFactory(product=product, display_order=1)
+    third = FarmProductImageFactory(product=product, display_order=2)
+    form = django_app.get(f"/seller/products/{product.pk}/", user=user).forms["product-form"]
+    assert [form[f"photo_order_{image.pk}"].value for image in (first, second, third)] == ["1", "2", "3"]
+    # when: the third becomes the main photo, the first goes last, and a new photo is added
+    form[f"photo_order_{third.pk}"] = "1"
+    form[f"photo_order_{second.pk}"] = "2"
+    form[f"photo_order_{first.pk}"] = "3"
+    form["photo_1"] = Upload("new.jpg", jpeg_bytes("blue"), "image/jpeg")
+    page = form.submit().follow()
+    # then
+    ordered = list(product.images.order_by("display_order"))
+    assert [image.pk for image in ordered[:3]] == [third.pk, second.pk, first.pk]
+    assert [image.display_order for image in ordered] == [0, 1, 2, 3]
+    assert product.primary_image().pk == third.pk
+    assert [li["data-photo"] for li in page.html.select("#product-photos li")] == [str(image.pk) for image in ordered]
+
+
+def test_a_forged_photo_position_is_refused_and_nothing_changes(django_app_factory, vendor_a):
+    app = django_app_factory(csrf_checks=False)
+    # given
+    vendor, user = vendor_a
+    product = make_product(vendor)
+    first = product.images.get()
+    second = FarmProductImageFactory(product=product, display_order=1)
+    fields = dict(app.get(f"/seller/products/{product.pk}/", user=user).forms["product-form"].submit_fields())
+    fields.pop("photo_1", None)
+    # when
+    page = app.post(
+        f"/seller/products/{product.pk}/", {**fields, f"photo_order_{second.pk}": "7", "price": "1.00"}, user=user
+    )
+    # then
+    assert page.status_code == 200
+    assert [e.text for e in page.html.select("#product-photos .invalid-feedback")] == ["请选择第 1 到第 2 张。"]
+    assert [image.pk for image in product.images.order_by("display_order")] == [first.pk, second.pk]
+    assert StockRecord.objects.get(product=product).price != Decimal("1.00")
+
+
 def test_a_product_with_six_photos_offers_no_more_upload(django_app, vendor_a):
     # given
     vendor, user = vendor_a
@@ -543,6 +586,7 @@ def test_the_seller_center_works_on_the_demo_shop(django_app, db):
     user = UserFactory()
     vendor.partner.users.add(user)
     product = seller_product_list(vendor=vendor).first()
+    attributes = product.attribute_values.count()
     # when
     pages = {url: django_app.get(url, user=user) for url in ("/seller/", "/seller/products/", "/seller/profile/")}
     form = django_app.get(f"/seller/products/{product.pk}/", user=user).forms["product-form"]
@@ -553,7 +597,8 @@ def test_the_seller_center_works_on_the_demo_shop(django_app, db):
     assert form["geographical_indication"].checked is True
     assert form["category"].value == str(product.categories.get().pk)
     assert saved.request.path == f"/seller/products/{product.pk}/"
-    assert product.attribute_values.count() == 9
+    assert form["harvest_date"].value == product.attr.harvest_date.isoformat()
+    assert product.attribute_values.count() == attributes
 
 
 # Profile -------------------------------------------------------------------------------------------
