@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from shop.catalogue.models import Option, Product, ProductAttributeValue, ProductCategory
+from shop.catalogue.reviews.models import ProductReview
 from shop.order.models import Line
 from shop.partner.models import StockRecord
 from vendors.listings.selectors import hidden_vendor_products
@@ -92,13 +93,24 @@ def sold_count() -> Coalesce:
     return Coalesce(Subquery(sold, output_field=IntegerField()), Value(0))
 
 
+def _approved_review_count() -> Coalesce:
+    reviews = (
+        ProductReview.objects.filter(product=OuterRef("pk"), status=ProductReview.APPROVED)
+        .values("product")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(reviews, output_field=IntegerField()), Value(0))
+
+
 def storefront_product_detail_queryset() -> QuerySet:
     """Products as the product page shows them: class, stock record with partner and vendor, images and
     attribute values, in four queries.
 
     Not limited to browsable products: the view decides who may see what
     (staff may preview hidden products); ``hidden_vendor`` says whether the
-    product's vendor is not approved; ``sold_count`` is the units sold (已售).
+    product's vendor is not approved; ``sold_count`` is the units sold (已售);
+    ``approved_review_count`` the count of its approved reviews (the rating line's).
 
     Leaner than Oscar's ``base_queryset().prefetch_attribute_values()``: a product page shows one
     standalone product, so its children, its parent's attribute values and the class's attribute list
@@ -120,6 +132,7 @@ def storefront_product_detail_queryset() -> QuerySet:
             has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
             hidden_vendor=hidden_vendor_products(),
             sold_count=sold_count(),
+            approved_review_count=_approved_review_count(),
         )
         .prefetch_related(
             Prefetch("stockrecords", queryset=stockrecords),
