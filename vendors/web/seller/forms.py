@@ -164,8 +164,19 @@ class ProductForm(forms.Form):
 
     @property
     def image_rows(self):
-        """(image, its position field), in the photos' current order."""
-        return [(image, self[f"photo_order_{image.pk}"]) for image in self.images]
+        """(image, its position field): in the photos' order, or in the order sent when the form comes back
+        with an error (the moves the farmer made are kept)."""
+        rows = [(image, self[f"photo_order_{image.pk}"]) for image in self.images]
+        if self.is_bound:
+
+            def position(row) -> int:
+                try:
+                    return int(row[1].value())
+                except (TypeError, ValueError):
+                    return len(rows) + 1
+
+            rows.sort(key=position)
+        return rows
 
     def image_order(self) -> dict[int, int]:
         """The position the farmer chose for each photo, {image pk: position from 1}."""
