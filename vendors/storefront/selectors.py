@@ -124,6 +124,8 @@ def storefront_product_detail_queryset() -> QuerySet:
         ProductAttributeValue.objects.select_related("attribute", "value_option")
         .prefetch_related("value_multi_option")
         .annotate(code=F("attribute__code"))
+        # The class's order (origin first, as the product form asks), not the order they were written in.
+        .order_by("attribute_id")
     )
     return (
         Product.objects.select_related("product_class", "parent")
