@@ -176,6 +176,50 @@ def test_a_vendor_puts_a_product_on_sale_with_photos_from_the_phone(django_app, 
     assert all(image.original.name.endswith(".jpg") for image in product.images.all())
 
 
+def test_a_vendor_gives_the_harvest_date_and_certifications_for_the_origin_block(django_app, vendor_a, category):
+    # given
+    vendor, user = vendor_a
+    form = django_app.get("/seller/products/new/", user=user).forms["product-form"]
+    for name, value in {"title": "静乐藜麦", "category": str(category.pk), "price": "36.00", "available": "50"}.items():
+        form[name] = value
+    form["origin_county"] = "静乐县"
+    form["harvest_date"] = "2026-10-08"
+    labels = [label.text for label in form.html.select("#id_certifications label")]
+    assert labels == ["绿色食品", "有机产品", "名特优新农产品"]
+    form.set("certifications", True, index=0)
+    form.set("certifications", True, index=1)
+    # when
+    form.submit().follow()
+    product = Product.objects.get(title="静乐藜麦")
+    page = django_app.get(product.get_absolute_url())
+    # then
+    assert product.attr.harvest_date.isoformat() == "2026-10-08"
+    assert sorted(option.option for option in product.attr.certifications) == ["有机产品", "绿色食品"]
+    assert [li.get_text(" ", strip=True) for li in page.html.select("#product_origin li")][-2:] == [
+        "采收日期: 2026-10-08",
+        "认证: 绿色食品 有机产品",
+    ]
+
+
+def test_a_harvest_date_that_is_not_a_date_is_refused_in_chinese(django_app, vendor_a, category):
+    # given
+    vendor, user = vendor_a
+    form = django_app.get("/seller/products/new/", user=user).forms["product-form"]
+    for name, value in {"title": "静乐藜麦", "category": str(category.pk), "price": "36.00", "available": "50"}.items():
+        form[name] = value
+    form["harvest_date"] = "去年秋天"
+    # when
+    page = form.submit()
+    # then
+    assert page.status_code == 200
+    assert [e.text for e in page.html.select("#product-more .invalid-feedback")] == [
+        "请按 2026-10-08 的格式填写日期，或在日历中选择。"
+    ]
+    assert page.html.select_one("#product-more").has_attr("open")
+    assert page.forms["product-form"]["title"].value == "静乐藜麦"
+    assert not Product.objects.filter(title="静乐藜麦").exists()
+
+
 def test_the_product_form_offers_the_camera_for_six_photos(django_app, vendor_a):
     # when
     page = django_app.get("/seller/products/new/", user=vendor_a[1])

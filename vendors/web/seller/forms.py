@@ -28,8 +28,20 @@ MAX_PRICE = Decimal("99999.99")
 MAX_SHIPPING_FEE = Decimal("200.00")
 MAX_FREE_SHIPPING_FROM = Decimal("10000.00")
 MAX_QUANTITY = 100_000
-# The product class's attributes, in its order: the form shows a field for each.
-ATTRIBUTES = tuple(code for code, _name, _type in FARM_PRODUCE_ATTRIBUTES)
+# The product class's attributes: the form shows a field for each, in the class's order but for the two
+# added later, each next to its kin (the harvest date after the season, certifications after 地理标志).
+_FOLLOWS = {"harvest_date": "harvest_season", "certifications": "geographical_indication"}
+
+
+def _form_order(codes: list[str]) -> tuple[str, ...]:
+    ordered = [code for code in codes if code not in _FOLLOWS]
+    for code, after in _FOLLOWS.items():
+        if code in codes:
+            ordered.insert(ordered.index(after) + 1 if after in ordered else len(ordered), code)
+    return tuple(ordered)
+
+
+ATTRIBUTES = _form_order([code for code, _name, _type in FARM_PRODUCE_ATTRIBUTES])
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
