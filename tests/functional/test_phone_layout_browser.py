@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from oscar.test.factories import UserFactory
 from playwright.sync_api import expect
 
 from shop.catalogue.models import Product
+from shop.catalogue.reviews.models import ProductReview
 from tests.factories.browser import BUYER_EMAIL, BUYER_PASSWORD, RED_DATES, RED_DATES_UPC, sign_in
+from tests.factories.live_sales import make_event, make_item
 from tests.factories.marketplace import jpeg_bytes, make_order, make_parts, make_vendor
 from tests.functional.test_chinese_pages import visible_english
 from vendors.demo import ADMIN_EMAIL, DEMO_SELLER_MOBILE
@@ -228,3 +231,28 @@ def test_the_admins_application_review_fits_the_phone(shop_url, demo_logins, pag
     expect(page.locator("h1")).to_contain_text("静乐县西坡村藜麦合作社")
     assert not scrolls_sideways(page)
     screenshot(page, "admin_application")
+
+
+@pytest.mark.browser
+def test_the_buy_buttons_stay_in_the_first_screen_with_a_live_offer_reviews_and_a_long_title(shop_url, page):
+    # given: the fullest first screen: a two-line title, a rating line, the live-room offer
+    event = make_event()
+    item = make_item(event, title="临县红枣 特级 新货 农家自产 手工挑选 产地直发 礼盒装 2.5kg")
+    ProductReview.objects.create(
+        product=item.product,
+        user=UserFactory(first_name="王小明", last_name=""),
+        score=5,
+        title="好",
+        body="好吃",
+        status=ProductReview.APPROVED,
+    )
+    # when
+    page.goto(shop_url + item.product.get_absolute_url())
+    # then
+    expect(page.locator("#product_live_offer")).to_be_visible()
+    expect(page.locator(".product-rating")).to_be_visible()
+    for selector in ("#product_shipping", "#id_quantity", "#add_to_basket", "#buy_now"):
+        assert in_first_screen(page, selector), selector
+    assert not scrolls_sideways(page)
+    assert english_on(page) == []
+    screenshot(page, "product_live_offer")
