@@ -23,6 +23,7 @@ from tests.factories import FarmCategoryFactory, FarmProductImageFactory
 from tests.factories.marketplace import jpeg_bytes, make_order, make_product, make_vendor, stock_of
 from vendors.earnings.selectors import seller_sales_totals
 from vendors.listings.selectors import seller_product_list
+from vendors.listings.services import ProductData, vendor_product_update
 from vendors.models import Shipment, Vendor
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -331,6 +332,32 @@ def test_a_vendor_reorders_the_photos_without_script_and_a_new_one_goes_last(dja
     assert [image.display_order for image in ordered] == [0, 1, 2, 3]
     assert product.primary_image().pk == third.pk
     assert [li["data-photo"] for li in page.html.select("#product-photos li")] == [str(image.pk) for image in ordered]
+
+
+def test_photos_not_named_in_the_new_order_keep_their_order_after_those_named(vendor_a, category):
+    # given: three photos; the page that sent the order knew only the third (the others came meanwhile)
+    vendor, _user = vendor_a
+    product = make_product(vendor)
+    first = product.images.get()
+    second = FarmProductImageFactory(product=product, display_order=1)
+    third = FarmProductImageFactory(product=product, display_order=2)
+    data = ProductData(
+        title=product.title,
+        category=category,
+        description="",
+        price=Decimal("10.00"),
+        available=5,
+        low_stock_threshold=None,
+        attributes={},
+    )
+    # when
+    vendor_product_update(vendor=vendor, product=product, data=data, image_order={third.pk: 1})
+    # then
+    assert [(image.pk, image.display_order) for image in product.images.order_by("display_order")] == [
+        (third.pk, 0),
+        (first.pk, 1),
+        (second.pk, 2),
+    ]
 
 
 def test_a_forged_photo_position_is_refused_and_nothing_changes(django_app_factory, vendor_a):

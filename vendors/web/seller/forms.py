@@ -142,6 +142,9 @@ class ProductForm(forms.Form):
                 choices=positions,
                 coerce=int,
                 initial=n,
+                # A photo added meanwhile (another phone) was not on the page: it keeps its place.
+                required=False,
+                empty_value=None,
                 error_messages={"invalid_choice": _("Choose a position from 1 to %(max)s.") % {"max": len(positions)}},
             )
 
@@ -192,7 +195,8 @@ class ProductForm(forms.Form):
 
     def image_order(self) -> dict[int, int]:
         """The position the farmer chose for each photo, {image pk: position from 1}."""
-        return {image.pk: self.cleaned_data[f"photo_order_{image.pk}"] for image in self.images}
+        positions = {image.pk: self.cleaned_data[f"photo_order_{image.pk}"] for image in self.images}
+        return {pk: position for pk, position in positions.items() if position is not None}
 
     @property
     def essential_fields(self):
