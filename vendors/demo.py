@@ -6,12 +6,12 @@ written in bulk so a 600-vendor catalogue takes seconds, not an hour; each
 product has one stock record of one vendor (one product, one vendor).
 """
 
-import colorsys
 import csv
 import hashlib
-import io
+import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,11 +24,11 @@ from django.db import connection, transaction
 from oscar.apps.address.models import Country
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.utils import slugify
-from PIL import Image, ImageDraw, ImageFont
 
 from shop.catalogue.models import Product, ProductAttributeValue, ProductCategory, ProductImage
 from shop.partner.models import Partner, StockRecord
-from vendors.listings.services import farm_produce_class
+from vendors.demo_images import render_fields, render_pack, render_produce
+from vendors.listings.services import certifications_group, farm_produce_class
 from vendors.live.demo import seed_live_events
 from vendors.models import Vendor
 
@@ -44,6 +44,10 @@ VENDOR_KINDS = ["农民专业合作社", "家庭农场", "土特产店", "农产
 # Words a village shop puts in a title (the scaled county only; the demo's titles are the CSV's).
 GRADES = ["精选", "农家自产", "新货", "头茬", "老树", "有机", "产地直发", "当季", "手工挑选", "珍品"]
 
+# The month of the harvest for the CSV's seasons that name no month.
+SEASON_MONTHS = {"秋季": 10, "端午前后": 6}
+# A variant's suffix when the CSV's title already says it (临县红枣 一级 家庭装): titles stay unique.
+VARIANT_FALLBACK_SUFFIXES = ["", "两件装", "精品礼盒"]
 # (suffix_zh, suffix_en, weight factor label, price factor)
 VARIANTS = [
     ("", "", None, Decimal("1")),
@@ -86,33 +90,21 @@ def _double_weight(weight: str) -> str:
         return weight
 
 
-def render_product_image(title_en: str, county_en: str, key: str) -> bytes:
-    """A 600x600 JPEG: a coloured field with the product drawn as fruit-like shapes and its name."""
-    hue = _stable_int(key, modulo=360) / 360
-    r, g, b = colorsys.hsv_to_rgb(hue, 0.35, 0.95)
-    image = Image.new("RGB", (600, 600), (int(r * 255), int(g * 255), int(b * 255)))
-    draw = ImageDraw.Draw(image)
-    r2, g2, b2 = colorsys.hsv_to_rgb(hue, 0.8, 0.7)
-    fill = (int(r2 * 255), int(g2 * 255), int(b2 * 255))
-    for i in range(7):
-        x = 90 + _stable_int(key, i, "x", modulo=380)
-        y = 120 + _stable_int(key, i, "y", modulo=260)
-        radius = 35 + _stable_int(key, i, "r", modulo=40)
-        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=fill, outline=(60, 40, 20), width=3)
-    draw.rectangle((0, 470, 600, 600), fill=(250, 246, 236))
-    draw.text((30, 485), title_en[:32], fill=(60, 40, 20), font=ImageFont.load_default(size=34))
-    draw.text((30, 540), f"{county_en}, Shanxi", fill=(120, 90, 60), font=ImageFont.load_default(size=26))
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85)
-    return out.getvalue()
-
-
-def ensure_image_file(name: str, row: dict, variant_en: str) -> str:
-    path = f"images/products/demo/{name}.jpg"
-    if not default_storage.exists(path):
-        title = row["title_en"] + (f" ({variant_en})" if variant_en else "")
-        default_storage.save(path, ContentFile(render_product_image(title, row["county_en"], name)))
-    return path
+def ensure_image_files(key: str, row: dict, variant: int, *, count: int) -> list[str]:
+    """The product's photos (produce, pack, fields), drawn once and kept in storage; their paths."""
+    subcategory = row["category_en"].split("/")[-1]
+    drawings = [
+        ("produce", lambda: render_produce(key, subcategory)),
+        ("pack", lambda: render_pack(key, subcategory, variant)),
+        ("fields", lambda: render_fields(row["county_en"])),
+    ]
+    paths = []
+    for name, draw in drawings[:count]:
+        path = f"images/products/demo-art/{key}-{name}.jpg"
+        if not default_storage.exists(path):
+            default_storage.save(path, ContentFile(draw()))
+        paths.append(path)
+    return paths
 
 
 @dataclass
@@ -130,7 +122,7 @@ def _product_specs_demo(rows: list[dict]) -> list[ProductSpec]:
     for i, row in enumerate(rows):
         variant_count = 3 if i % 2 == 0 else 2
         for v in range(variant_count):
-            suffix = VARIANTS[v][0] if VARIANTS[v][0] not in row["title_zh"] else ""
+            suffix = VARIANTS[v][0] if VARIANTS[v][0] not in row["title_zh"] else VARIANT_FALLBACK_SUFFIXES[v]
             specs.append(
                 ProductSpec(
                     upc=f"VM-{row['county_en'].upper()}-{i:02d}-{v}",
@@ -321,10 +313,28 @@ def _ensure_site_and_country(result: SeedResult) -> None:
     result.add("countries", int(created))
 
 
+def _harvest_date(season: str, key: str) -> date | None:
+    """The last harvest in the CSV's season (9-10月, 秋季, 端午前后 ...); None for what is made all year."""
+    months = re.findall(r"\d+", season)
+    month = int(months[0]) if months else SEASON_MONTHS.get(season)
+    if month is None:
+        return None
+    today = date.today()
+    year = today.year if month < today.month else today.year - 1
+    return date(year, month, 1 + _stable_int(key, "harvest", modulo=28))
+
+
+def _certifications(key: str) -> list[str]:
+    """A few demo products are certified green food, fewer organic (codes of CERTIFICATION_OPTIONS)."""
+    pick = _stable_int(key, "certified", modulo=6)
+    return {0: ["green-food"], 1: ["green-food"], 2: ["organic"]}.get(pick, [])
+
+
 def _create_products(specs, product_class, attributes, categories, partners) -> None:
-    products, stockrecords, values, links, images = [], [], [], [], []
+    products, stockrecords, values, links, images, multi_options = [], [], [], [], [], []
+    certifications = {option.code: option for option in certifications_group().options.all()}
     for spec in specs:
-        _suffix, suffix_en, weight_rule, factor = VARIANTS[spec.variant_index]
+        _suffix, _suffix_en, weight_rule, factor = VARIANTS[spec.variant_index]
         weight = _double_weight(spec.row["net_weight"]) if weight_rule == "x2" else spec.row["net_weight"]
         product = Product(
             upc=spec.upc,
@@ -335,10 +345,10 @@ def _create_products(specs, product_class, attributes, categories, partners) -> 
             structure=Product.STANDALONE,
             is_public=True,
         )
-        products.append((spec, product, weight, factor, suffix_en))
+        products.append((spec, product, weight, factor))
     Product.objects.bulk_create([p for _, p, *_ in products])
     # SQLite and PostgreSQL both return primary keys from bulk_create.
-    for spec, product, weight, factor, suffix_en in products:
+    for spec, product, weight, factor in products:
         row = spec.row
         price = (Decimal(row["price_cny"]) * factor).quantize(Decimal("0.1")) - Decimal("0.10")
         if spec.partner_code.startswith("vendor-"):
@@ -367,22 +377,33 @@ def _create_products(specs, product_class, attributes, categories, partners) -> 
             "storage": row["storage_zh"],
             "geographical_indication": row["geographical_indication"] == "yes",
         }
+        harvested = _harvest_date(row["harvest_season_zh"], spec.upc)
+        if harvested is not None:
+            attribute_values["harvest_date"] = harvested
         for code, value in attribute_values.items():
             attribute = attributes[code]
             value_field = f"value_{attribute.type}"
             values.append(ProductAttributeValue(product=product, attribute=attribute, **{value_field: value}))
         links.append(ProductCategory(product=product, category=categories[row["category_zh"]]))
+        demo_shop = not spec.partner_code.startswith("vendor-")
+        certified = _certifications(spec.upc) if demo_shop else []
+        if certified:
+            value = ProductAttributeValue(product=product, attribute=attributes["certifications"])
+            values.append(value)
+            multi_options.extend((value, certifications[code]) for code in certified)
         image_key = f"{row['county_en'].lower()}-{_stable_int(row['title_en'], modulo=10**8):08d}-{spec.variant_index}"
-        images.append(
-            ProductImage(
-                product=product,
-                original=ensure_image_file(image_key, row, suffix_en),
-                caption=product.title,
-                display_order=0,
-            )
+        # The demo shops' products have three photos (the gallery swipes); the scaled county's one.
+        paths = ensure_image_files(image_key, row, spec.variant_index, count=3 if demo_shop else 1)
+        images.extend(
+            ProductImage(product=product, original=path, caption=product.title, display_order=order)
+            for order, path in enumerate(paths)
         )
     StockRecord.objects.bulk_create(stockrecords)
     ProductAttributeValue.objects.bulk_create(values)
+    through = ProductAttributeValue.value_multi_option.through
+    through.objects.bulk_create(
+        through(productattributevalue_id=value.pk, attributeoption_id=option.pk) for value, option in multi_options
+    )
     ProductCategory.objects.bulk_create(links)
     ProductImage.objects.bulk_create(images)
 

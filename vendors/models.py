@@ -310,3 +310,22 @@ class EarningsEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vendor}: {self.net}"
+
+
+class ReviewPhoto(models.Model):
+    """A photo of what the buyer received, with a purchase review (at most REVIEW_PHOTOS_MAX per review).
+
+    Re-encoded on upload like a product photo (vendors.listings.uploads); a side model, so Oscar's
+    review model keeps its own columns.
+    """
+
+    review = models.ForeignKey("reviews.ProductReview", on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("Photo"), upload_to="reviews/%Y/%m/")
+    display_order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["display_order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.review_id}: {self.image.name}"

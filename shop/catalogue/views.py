@@ -11,7 +11,8 @@
   one query per attribute shown, plus repeated stock-record and image queries.
   It also tells of the product's live price in an event live now (``live_offer``, read through
   ``vendors.live.selectors.live_product_offer``, cached a few seconds): the page points to the live room,
-  the basket keeps the normal price. The shop card shows the shop's rating (``vendors.reviews``: one query).
+  the basket keeps the normal price. The shop card shows the shop's rating (``vendors.reviews``: one query);
+  the shipping line the shop's flat fee and free-shipping threshold (``vendors.fulfilment.shipping``: no query).
 """
 
 from urllib.parse import unquote
@@ -26,8 +27,9 @@ from django.views.generic import ListView
 from oscar.apps.catalogue import views as oscar_views
 from oscar.core.loading import get_model
 
+from vendors.fulfilment.shipping import vendor_free_shipping_from, vendor_shipping_fee
 from vendors.live.selectors import live_product_offer
-from vendors.reviews.selectors import vendor_rating
+from vendors.reviews.selectors import product_reviews, vendor_rating
 from vendors.storefront.selectors import (
     SORT_NEWEST,
     SORT_PRICE_ASC,
@@ -69,7 +71,13 @@ class ProductDetailView(oscar_views.ProductDetailView):
         vendors = [
             record.partner.vendor for record in self.object.stockrecords.all() if hasattr(record.partner, "vendor")
         ]
-        ctx["shop_rating"] = vendor_rating(vendor=vendors[0]) if vendors else None
+        vendor = vendors[0] if vendors else None
+        ctx["shop_rating"] = vendor_rating(vendor=vendor) if vendor else None
+        # The shop's flat fee per parcel: the same for every buyer, so the cached page may carry it.
+        ctx["shipping_fee"] = vendor_shipping_fee(vendor=vendor)
+        ctx["free_shipping_from"] = vendor_free_shipping_from(vendor=vendor)
+        # The first four tell whether there are more than the three shown; photos come in one query more.
+        ctx["reviews"] = list(product_reviews(queryset=self.object.reviews.approved())[:4])
         return ctx
 
     def send_signal(self, request, response, product):

@@ -22,6 +22,26 @@ ADDRESS = {
 PICKERS = ("省份", "城市", "区/县")
 
 
+def red_dates_origin(*, english: bool = False) -> list[str]:
+    """The origin block of the demo's red dates as the product page lists it (the demo's harvest date
+    follows today's date, its certifications a stable pick)."""
+    from shop.catalogue.models import Product
+
+    dates = Product.objects.get(upc=RED_DATES_UPC)
+    certified = dates.attribute_values.filter(attribute__code="certifications").first()
+    options = [option.option for option in certified.value_multi_option.all()] if certified else []
+    if english:
+        labels = ("Origin", "Net weight", "Harvest date", "Certifications", "Geographical indication")
+    else:
+        labels = ("产地", "净含量", "采收日期", "认证", "地理标志产品")
+    return [
+        f"{labels[0]}: 山西省 吕梁市 临县 东坡村",
+        f"{labels[1]}: 1kg",
+        f"{labels[2]}: {dates.attr.harvest_date:%Y-%m-%d}",
+        f"{labels[3]}: " + " ".join([labels[4], *options]),
+    ]
+
+
 def enter_chinese_address(page) -> None:
     expect(page).to_have_url(re.compile(r"/checkout/shipping-address/$"))
     for label, value in ADDRESS.items():

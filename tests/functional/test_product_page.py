@@ -1,5 +1,7 @@
 """The product page: facts a buyer needs, no write per view, no recently-viewed cookie."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -7,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from oscar.apps.analytics.models import ProductRecord
 
 from shop.catalogue.models import Product
+from tests.factories import FarmProductFactory
 
 
 @pytest.fixture
@@ -19,10 +22,20 @@ def test_product_page_shows_price_stock_and_origin(django_app, red_dates):
     # when
     page = django_app.get(red_dates.get_absolute_url())
     # then
-    origin = page.html.select_one("#product_origin").get_text(" ", strip=True)
-    assert "产地: 山西省 吕梁市 临县 " in origin
-    assert "净含量: 1kg" in origin
-    assert "采收季节: 9-10月" in origin
+    origin = [li.get_text(" ", strip=True) for li in page.html.select("#product_origin li")]
+    certified = red_dates.attribute_values.filter(attribute__code="certifications").first()
+    options = [option.option for option in certified.value_multi_option.all()] if certified else []
+    certifications = " ".join(["地理标志产品", *options])
+    assert origin == [
+        "产地: 山西省 吕梁市 临县 东坡村",
+        "净含量: 1kg",
+        f"采收日期: {red_dates.attr.harvest_date:%Y-%m-%d}",
+        f"认证: {certifications}",
+    ]
+    assert red_dates.attr.harvest_date.month == 9  # the CSV's season: 9-10月
+    assert page.html.select_one("#product_shipping").get_text(" ", strip=True) == "运费 ¥8.00，满¥99.00包邮"
+    assert len(page.html.select("#product_gallery .product-gallery-slide img")) == 3
+    assert page.html.select_one("#product_gallery_count").get_text(strip=True) == "1/3"
     price = red_dates.stockrecords.get().price
     assert page.html.select_one(".product_main .price_color").text.strip() == f"¥{price:,.2f}"
     stock = red_dates.stockrecords.get().num_in_stock
@@ -58,3 +71,29 @@ def test_pages_carry_a_content_security_policy(django_app, red_dates):
     assert policy["script-src"] == "'self' 'unsafe-inline'"
     assert policy["object-src"] == "'none'"
     assert policy["frame-ancestors"] == "'none'"
+
+
+def test_the_shipping_line_shows_the_shops_own_fee_or_free_shipping(django_app, red_dates):
+    # given: the shop ships free
+    vendor = red_dates.stockrecords.get().partner.vendor
+    vendor.shipping_fee = Decimal("0")
+    vendor.save()
+    # when
+    free = django_app.get(red_dates.get_absolute_url())
+    vendor.shipping_fee, vendor.free_shipping_from = Decimal("12.50"), Decimal("150")
+    vendor.save()
+    charged = django_app.get(red_dates.get_absolute_url())
+    # then
+    assert free.html.select_one("#product_shipping").get_text(" ", strip=True) == "运费 包邮"
+    assert charged.html.select_one("#product_shipping").get_text(" ", strip=True) == "运费 ¥12.50，满¥150.00包邮"
+
+
+def test_a_product_without_origin_facts_shows_no_origin_block(django_app, db, china):
+    # given
+    product = FarmProductFactory(attributes={})
+    # when
+    page = django_app.get(product.get_absolute_url())
+    # then
+    assert page.html.select("#product_origin") == []
+    assert len(page.html.select("#product_gallery .product-gallery-slide")) == 1
+    assert page.html.select("#product_gallery_count") == []

@@ -1,15 +1,28 @@
 """Reviews by buyers: one per delivered order line, 1-5 stars and a text, shown with the 已购 badge;
 an invalid review is the form again with the error, never a 500."""
 
+import io
+
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from oscar.test.factories import UserFactory
+from PIL import Image
+from webtest import Upload
 
 from shop.catalogue.reviews.models import ProductReview
-from tests.factories.marketplace import TwoVendorOrder, make_order, make_parts, make_two_vendor_order, ship_all
+from tests.factories.marketplace import (
+    TwoVendorOrder,
+    jpeg_bytes,
+    make_order,
+    make_parts,
+    make_two_vendor_order,
+    ship_all,
+)
 from tests.factories.pages import flash_messages
-from vendors.models import OrderPart
+from vendors.models import OrderPart, ReviewPhoto
 from vendors.reviews.selectors import vendor_rating
+from vendors.reviews.services import TooManyReviewPhotos, review_write
 
 
 @pytest.fixture
@@ -161,3 +174,64 @@ def test_the_shops_rating_counts_only_reviews_of_purchases(two_vendor_order):
     # then
     assert (rating["average"], rating["count"]) == (4.5, 2)
     assert vendor_rating(vendor=w.vendor_b) == {"average": None, "count": 0}
+
+
+def test_a_buyer_adds_photos_to_a_review_and_the_product_page_shows_them(django_app, two_vendor_order):
+    # given: two photos from the phone, one with a GPS position in its EXIF
+    w = two_vendor_order
+    deliver(w.part_a)
+    line = line_of(w.order, w.dates)
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (37.0, 58.0, 0.0)}  # GPSInfo: a latitude
+    with_gps = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(with_gps, "JPEG", exif=exif.tobytes())
+    form = django_app.get(review_url(w.dates, line), user=w.buyer).forms["add_review_form"]
+    form["score"] = "5"
+    form["body"] = "枣子很甜"
+    form["photo_1"] = Upload("IMG_0001.JPG", with_gps.getvalue(), "image/jpeg")
+    form["photo_3"] = Upload("IMG_0002.PNG", jpeg_bytes("green"), "image/png")
+    # when
+    product_page = form.submit().follow()
+    # then
+    review = ProductReview.objects.get()
+    photos = list(ReviewPhoto.objects.filter(review=review))
+    assert len(photos) == 2
+    for photo in photos:
+        assert photo.image.name.endswith(".jpg")
+        with Image.open(photo.image) as stored:
+            assert stored.format == "JPEG"
+            assert not stored.getexif()
+    shown = product_page.html.select_one(f"#review_{review.pk}")
+    assert shown.select_one(".review-bought").text == "已购"
+    assert [a["href"] for a in shown.select(".review-photos a")] == [photo.image.url for photo in photos]
+
+
+def test_a_review_photo_that_is_not_an_image_is_refused_in_chinese_and_nothing_is_saved(django_app, two_vendor_order):
+    # given
+    w = two_vendor_order
+    deliver(w.part_a)
+    form = django_app.get(review_url(w.dates, line_of(w.order, w.dates)), user=w.buyer).forms["add_review_form"]
+    form["score"] = "4"
+    form["body"] = "还不错"
+    form["photo_2"] = Upload("photo.jpg", b"<html><script>alert(1)</script></html>", "image/jpeg")
+    # when
+    page = form.submit()
+    # then
+    assert page.status_code == 200
+    assert [e.text for e in page.html.select("#review_photos .error-block")] == [
+        "请上传 JPEG、PNG、WEBP 或 GIF 格式的图片，不接受其他文件。"
+    ]
+    assert page.forms["add_review_form"]["body"].value == "还不错"
+    assert (ProductReview.objects.count(), ReviewPhoto.objects.count()) == (0, 0)
+
+
+def test_a_review_carries_at_most_three_photos(two_vendor_order):
+    # given
+    w = two_vendor_order
+    deliver(w.part_a)
+    photos = [ContentFile(jpeg_bytes(), name=f"{n}.jpg") for n in range(4)]
+    # when
+    with pytest.raises(TooManyReviewPhotos):
+        review_write(buyer=w.buyer, line=line_of(w.order, w.dates), score=5, body="好", photos=photos)
+    # then
+    assert (ProductReview.objects.count(), ReviewPhoto.objects.count()) == (0, 0)

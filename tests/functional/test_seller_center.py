@@ -23,6 +23,7 @@ from tests.factories import FarmCategoryFactory, FarmProductImageFactory
 from tests.factories.marketplace import jpeg_bytes, make_order, make_product, make_vendor, stock_of
 from vendors.earnings.selectors import seller_sales_totals
 from vendors.listings.selectors import seller_product_list
+from vendors.listings.services import ProductData, vendor_product_update
 from vendors.models import Shipment, Vendor
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -176,6 +177,50 @@ def test_a_vendor_puts_a_product_on_sale_with_photos_from_the_phone(django_app, 
     assert all(image.original.name.endswith(".jpg") for image in product.images.all())
 
 
+def test_a_vendor_gives_the_harvest_date_and_certifications_for_the_origin_block(django_app, vendor_a, category):
+    # given
+    vendor, user = vendor_a
+    form = django_app.get("/seller/products/new/", user=user).forms["product-form"]
+    for name, value in {"title": "静乐藜麦", "category": str(category.pk), "price": "36.00", "available": "50"}.items():
+        form[name] = value
+    form["origin_county"] = "静乐县"
+    form["harvest_date"] = "2026-10-08"
+    labels = [label.text for label in form.html.select("#id_certifications label")]
+    assert labels == ["绿色食品", "有机产品", "名特优新农产品"]
+    form.set("certifications", True, index=0)
+    form.set("certifications", True, index=1)
+    # when
+    form.submit().follow()
+    product = Product.objects.get(title="静乐藜麦")
+    page = django_app.get(product.get_absolute_url())
+    # then
+    assert product.attr.harvest_date.isoformat() == "2026-10-08"
+    assert sorted(option.option for option in product.attr.certifications) == ["有机产品", "绿色食品"]
+    assert [li.get_text(" ", strip=True) for li in page.html.select("#product_origin li")][-2:] == [
+        "采收日期: 2026-10-08",
+        "认证: 绿色食品 有机产品",
+    ]
+
+
+def test_a_harvest_date_that_is_not_a_date_is_refused_in_chinese(django_app, vendor_a, category):
+    # given
+    vendor, user = vendor_a
+    form = django_app.get("/seller/products/new/", user=user).forms["product-form"]
+    for name, value in {"title": "静乐藜麦", "category": str(category.pk), "price": "36.00", "available": "50"}.items():
+        form[name] = value
+    form["harvest_date"] = "去年秋天"
+    # when
+    page = form.submit()
+    # then
+    assert page.status_code == 200
+    assert [e.text for e in page.html.select("#product-more .invalid-feedback")] == [
+        "请按 2026-10-08 的格式填写日期，或在日历中选择。"
+    ]
+    assert page.html.select_one("#product-more").has_attr("open")
+    assert page.forms["product-form"]["title"].value == "静乐藜麦"
+    assert not Product.objects.filter(title="静乐藜麦").exists()
+
+
 def test_the_product_form_offers_the_camera_for_six_photos(django_app, vendor_a):
     # when
     page = django_app.get("/seller/products/new/", user=vendor_a[1])
@@ -264,6 +309,75 @@ def test_a_vendor_edits_a_product_and_removes_a_photo(django_app, vendor_a, cate
     assert [image.pk for image in product.images.all()][0] == kept.pk
     assert product.images.count() == 2
     assert not ProductImage.objects.filter(pk=extra.pk).exists()
+
+
+def test_a_vendor_reorders_the_photos_without_script_and_a_new_one_goes_last(django_app, vendor_a):
+    # given: three photos, in the order they were added
+    vendor, user = vendor_a
+    product = make_product(vendor)
+    first = product.images.get()
+    second = FarmProductImageFactory(product=product, display_order=1)
+    third = FarmProductImageFactory(product=product, display_order=2)
+    form = django_app.get(f"/seller/products/{product.pk}/", user=user).forms["product-form"]
+    assert [form[f"photo_order_{image.pk}"].value for image in (first, second, third)] == ["1", "2", "3"]
+    # when: the third becomes the main photo, the first goes last, and a new photo is added
+    form[f"photo_order_{third.pk}"] = "1"
+    form[f"photo_order_{second.pk}"] = "2"
+    form[f"photo_order_{first.pk}"] = "3"
+    form["photo_1"] = Upload("new.jpg", jpeg_bytes("blue"), "image/jpeg")
+    page = form.submit().follow()
+    # then
+    ordered = list(product.images.order_by("display_order"))
+    assert [image.pk for image in ordered[:3]] == [third.pk, second.pk, first.pk]
+    assert [image.display_order for image in ordered] == [0, 1, 2, 3]
+    assert product.primary_image().pk == third.pk
+    assert [li["data-photo"] for li in page.html.select("#product-photos li")] == [str(image.pk) for image in ordered]
+
+
+def test_photos_not_named_in_the_new_order_keep_their_order_after_those_named(vendor_a, category):
+    # given: three photos; the page that sent the order knew only the third (the others came meanwhile)
+    vendor, _user = vendor_a
+    product = make_product(vendor)
+    first = product.images.get()
+    second = FarmProductImageFactory(product=product, display_order=1)
+    third = FarmProductImageFactory(product=product, display_order=2)
+    data = ProductData(
+        title=product.title,
+        category=category,
+        description="",
+        price=Decimal("10.00"),
+        available=5,
+        low_stock_threshold=None,
+        attributes={},
+    )
+    # when
+    vendor_product_update(vendor=vendor, product=product, data=data, image_order={third.pk: 1})
+    # then
+    assert [(image.pk, image.display_order) for image in product.images.order_by("display_order")] == [
+        (third.pk, 0),
+        (first.pk, 1),
+        (second.pk, 2),
+    ]
+
+
+def test_a_forged_photo_position_is_refused_and_nothing_changes(django_app_factory, vendor_a):
+    app = django_app_factory(csrf_checks=False)
+    # given
+    vendor, user = vendor_a
+    product = make_product(vendor)
+    first = product.images.get()
+    second = FarmProductImageFactory(product=product, display_order=1)
+    fields = dict(app.get(f"/seller/products/{product.pk}/", user=user).forms["product-form"].submit_fields())
+    fields.pop("photo_1", None)
+    # when
+    page = app.post(
+        f"/seller/products/{product.pk}/", {**fields, f"photo_order_{second.pk}": "7", "price": "1.00"}, user=user
+    )
+    # then
+    assert page.status_code == 200
+    assert [e.text for e in page.html.select("#product-photos .invalid-feedback")] == ["请选择第 1 到第 2 张。"]
+    assert [image.pk for image in product.images.order_by("display_order")] == [first.pk, second.pk]
+    assert StockRecord.objects.get(product=product).price != Decimal("1.00")
 
 
 def test_a_product_with_six_photos_offers_no_more_upload(django_app, vendor_a):
@@ -543,6 +657,7 @@ def test_the_seller_center_works_on_the_demo_shop(django_app, db):
     user = UserFactory()
     vendor.partner.users.add(user)
     product = seller_product_list(vendor=vendor).first()
+    attributes = product.attribute_values.count()
     # when
     pages = {url: django_app.get(url, user=user) for url in ("/seller/", "/seller/products/", "/seller/profile/")}
     form = django_app.get(f"/seller/products/{product.pk}/", user=user).forms["product-form"]
@@ -553,7 +668,8 @@ def test_the_seller_center_works_on_the_demo_shop(django_app, db):
     assert form["geographical_indication"].checked is True
     assert form["category"].value == str(product.categories.get().pk)
     assert saved.request.path == f"/seller/products/{product.pk}/"
-    assert product.attribute_values.count() == 9
+    assert form["harvest_date"].value == product.attr.harvest_date.isoformat()
+    assert product.attribute_values.count() == attributes
 
 
 # Profile -------------------------------------------------------------------------------------------

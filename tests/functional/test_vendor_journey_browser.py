@@ -172,7 +172,7 @@ def test_a_farmer_applies_is_approved_sells_and_ships_and_the_buyer_sees_the_tra
         ["产地: 山西省 忻州市 静乐县 西坡村", "净含量: 1kg", "采收季节: 9-10月"]
     )
     expect(buyer_page.locator(".product-description strong")).to_have_text("颗粒饱满")
-    expect(buyer_page.locator(f'.img-thumbnail img[alt="{QUINOA}"]')).to_have_attribute(
+    expect(buyer_page.locator(f'#product_gallery img[alt="{QUINOA}"]')).to_have_attribute(
         "src", re.compile(r"^/media/cache/.+\.jpg$")
     )
     product_url = buyer_page.url

@@ -123,3 +123,20 @@ def test_the_demo_has_a_live_event_now_an_upcoming_one_and_a_past_one_with_sales
     assert orders.count() >= 150
     assert all(past.starts_at <= live.created_at < past.ends_at for live in orders)
     assert LiveEvent.objects.get(slug="demo-linxian-hongzao").on_stage_id is not None
+
+
+@pytest.mark.django_db
+def test_demo_products_have_unique_names_and_three_photos_each():
+    # when
+    call_command("seed_demo", "--yes-demo-data", "--no-index", "--no-live-events")
+    # then
+    titles = list(Product.objects.values_list("title", flat=True))
+    assert len(titles) == len(set(titles)) == 60
+    assert {product.images.count() for product in Product.objects.prefetch_related("images")} == {3}
+    dates = Product.objects.get(upc="VM-LINXIAN-01-1")
+    assert dates.title == "临县红枣 一级 家庭装 两件装"
+    assert [image.original.name.rsplit("-", 1)[-1] for image in dates.images.all()] == [
+        "produce.jpg",
+        "pack.jpg",
+        "fields.jpg",
+    ]

@@ -29,6 +29,7 @@ from shop.shipping import repository as shipping_repository
         ("catalogue.views", "ProductCategoryView", catalogue_views.ProductCategoryView),
         ("catalogue.views", "ProductDetailView", catalogue_views.ProductDetailView),
         ("catalogue.reviews.views", "CreateProductReview", review_views.CreateProductReview),
+        ("catalogue.reviews.views", "ProductReviewList", review_views.ProductReviewList),
         ("catalogue.reviews.forms", "ProductReviewForm", review_forms.ProductReviewForm),
         ("basket.views", "BasketAddView", basket_views.BasketAddView),
         ("checkout.forms", "ShippingAddressForm", checkout_forms.ShippingAddressForm),

@@ -9,13 +9,18 @@ key-value rows; later views read them from the cache.
 
 import pytest
 from django.core.cache import caches
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from haystack import connections
+from oscar.test.factories import UserFactory
 
+from shop.catalogue.reviews.models import ProductReview
 from tests.factories import FarmCategoryFactory, FarmProductFactory
+from tests.factories.marketplace import jpeg_bytes
+from vendors.models import ReviewPhoto
 
 BUDGETS = {"catalogue": 8, "category": 9, "product": 8, "search": 3}
 # A query per product listed would show as 9 more with 12 products than with 3; every product made
@@ -105,6 +110,32 @@ def test_the_product_page_costs_the_same_queries_with_1_and_9_attributes(client,
     assert many.attribute_values.count() == 9
     assert "阴凉干燥处" in response.content.decode()
     assert with_1 == with_9 == BUDGETS["product"]
+
+
+def _review_with_photos(product, photos: int):
+    review = ProductReview.objects.create(
+        product=product, user=UserFactory(), score=5, title="好吃", body="好吃", status=ProductReview.APPROVED
+    )
+    for n in range(photos):
+        photo = ReviewPhoto(review=review, display_order=n)
+        photo.image.save(f"{n}.jpg", ContentFile(jpeg_bytes()), save=False)
+        photo.save()
+
+
+def test_the_product_page_costs_one_query_more_with_reviews_however_many_and_with_photos(client, shop_settings):
+    """The reviews' photos (and reviewers) load with the reviews: one query for all of them."""
+    # given
+    few = FarmProductFactory(attributes=ORIGIN)
+    many = FarmProductFactory(attributes=ORIGIN)
+    _review_with_photos(few, 1)
+    for _ in range(4):
+        _review_with_photos(many, 3)
+    # when
+    with_1, _ = _warm_view(client, few.get_absolute_url())
+    with_4, response = _warm_view(client, many.get_absolute_url())
+    # then
+    assert response.content.decode().count('review-photos"') == 3
+    assert with_1 == with_4 == BUDGETS["product"] + 1
 
 
 def test_the_vendor_check_adds_no_query_to_the_basket(client, shop_settings):

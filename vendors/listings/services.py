@@ -17,7 +17,15 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
-from shop.catalogue.models import Product, ProductAttribute, ProductCategory, ProductClass, ProductImage
+from shop.catalogue.models import (
+    AttributeOption,
+    AttributeOptionGroup,
+    Product,
+    ProductAttribute,
+    ProductCategory,
+    ProductClass,
+    ProductImage,
+)
 from shop.core.celery_utils import enqueue_on_commit
 from shop.core.pagecache import page_cache_hold
 from shop.partner.models import StockRecord
@@ -40,7 +48,12 @@ FARM_PRODUCE_ATTRIBUTES = [
     ("storage", "储存方式", "text"),
     ("geographical_indication", "地理标志产品", "boolean"),
     ("video_url", "短视频链接", "text"),
+    ("harvest_date", "采收日期", "date"),
+    ("certifications", "认证", "multi_option"),
 ]
+# The option group of the multi-option attribute "certifications": (code, option).
+CERTIFICATIONS_GROUP = ("farm-certifications", "农产品认证")
+CERTIFICATION_OPTIONS = [("green-food", "绿色食品"), ("organic", "有机产品"), ("famous-special", "名特优新农产品")]
 
 
 def farm_produce_class():
@@ -50,10 +63,20 @@ def farm_produce_class():
     )
     if created or product_class.attributes.count() < len(FARM_PRODUCE_ATTRIBUTES):
         for code, name, type_ in FARM_PRODUCE_ATTRIBUTES:
-            ProductAttribute.objects.get_or_create(
-                product_class=product_class, code=code, defaults={"name": name, "type": type_}
-            )
+            defaults = {"name": name, "type": type_}
+            if type_ == ProductAttribute.MULTI_OPTION:
+                defaults["option_group"] = certifications_group()
+            ProductAttribute.objects.get_or_create(product_class=product_class, code=code, defaults=defaults)
     return product_class
+
+
+def certifications_group() -> AttributeOptionGroup:
+    """The certifications a farm product may carry (the options of the "certifications" attribute)."""
+    code, name = CERTIFICATIONS_GROUP
+    group, _ = AttributeOptionGroup.objects.get_or_create(code=code, defaults={"name": name})
+    for option_code, option in CERTIFICATION_OPTIONS:
+        AttributeOption.objects.get_or_create(group=group, code=option_code, defaults={"option": option})
+    return group
 
 
 MAX_PRODUCT_IMAGES = 6
@@ -103,10 +126,14 @@ def vendor_product_create(*, vendor: Vendor, data: ProductData, images=()) -> Pr
 
 
 @transaction.atomic
-def vendor_product_update(*, vendor: Vendor, product: Product, data: ProductData, images=(), remove_image_ids=()):
+def vendor_product_update(
+    *, vendor: Vendor, product: Product, data: ProductData, images=(), remove_image_ids=(), image_order=None
+):
     """Change a product's listing; stock changes only by what the vendor typed (see vendor_stock_set).
 
-    Cached pages show the change as soon as it commits (shop.core.pagecache)."""
+    ``image_order`` ({image pk: position from 1}) puts the product's photos in the vendor's order (the
+    first is the main photo); new photos go after them. Cached pages show the change as soon as it
+    commits (shop.core.pagecache)."""
     product = Product.objects.select_for_update().get(pk=product.pk, stockrecords__partner=vendor.partner)
     page_cache_hold()
     remaining = product.images.exclude(pk__in=remove_image_ids).count()
@@ -124,8 +151,22 @@ def vendor_product_update(*, vendor: Vendor, product: Product, data: ProductData
     vendor_stock_set(vendor=vendor, product=product, available=data.available)
     for image in product.images.filter(pk__in=remove_image_ids):
         image.delete()
+    if image_order:
+        _order_images(product, image_order)
     _add_images(product, images)
     return product
+
+
+def _order_images(product: Product, image_order: dict[int, int]) -> None:
+    """Number the product's photos 0, 1, 2 ... by the positions asked for; a photo not named, or two
+    named at one position, keep their present order among themselves."""
+    current = list(product.images.order_by("display_order", "pk"))
+    ranked = sorted(
+        enumerate(current), key=lambda item: (image_order.get(item[1].pk, len(current) + item[0] + 1), item[0])
+    )
+    for display_order, (_index, image) in enumerate(ranked):
+        if image.display_order != display_order:
+            ProductImage.objects.filter(pk=image.pk).update(display_order=display_order)
 
 
 def vendor_stock_set(*, vendor: Vendor, product: Product, available: int) -> None:

@@ -52,6 +52,11 @@ def order_line_review_states(*, order, user) -> dict[int, str]:
     return states
 
 
+def product_reviews(*, queryset: QuerySet) -> QuerySet:
+    """Reviews as a page shows them: with the reviewer and the photos (one query more, however many)."""
+    return queryset.select_related("user").prefetch_related("photos")
+
+
 def vendor_rating(*, vendor: Vendor) -> dict:
     """Average score and count of the approved purchase reviews of the vendor's public products."""
     return ProductReview.objects.filter(

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from shop.catalogue.models import Option, Product, ProductAttributeValue, ProductCategory
+from shop.catalogue.reviews.models import ProductReview
 from shop.order.models import Line
 from shop.partner.models import StockRecord
 from vendors.listings.selectors import hidden_vendor_products
@@ -95,13 +96,24 @@ def sold_count() -> Coalesce:
     return Coalesce(Subquery(sold, output_field=IntegerField()), Value(0))
 
 
+def _approved_review_count() -> Coalesce:
+    reviews = (
+        ProductReview.objects.filter(product=OuterRef("pk"), status=ProductReview.APPROVED)
+        .values("product")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(reviews, output_field=IntegerField()), Value(0))
+
+
 def storefront_product_detail_queryset() -> QuerySet:
     """Products as the product page shows them: class, stock record with partner and vendor, images and
     attribute values, in four queries.
 
     Not limited to browsable products: the view decides who may see what
     (staff may preview hidden products); ``hidden_vendor`` says whether the
-    product's vendor is not approved; ``sold_count`` is the units sold (已售).
+    product's vendor is not approved; ``sold_count`` is the units sold (已售);
+    ``approved_review_count`` the count of its approved reviews (the rating line's).
 
     Leaner than Oscar's ``base_queryset().prefetch_attribute_values()``: a product page shows one
     standalone product, so its children, its parent's attribute values and the class's attribute list
@@ -115,6 +127,8 @@ def storefront_product_detail_queryset() -> QuerySet:
         ProductAttributeValue.objects.select_related("attribute", "value_option")
         .prefetch_related("value_multi_option")
         .annotate(code=F("attribute__code"))
+        # The class's order (origin first, as the product form asks), not the order they were written in.
+        .order_by("attribute_id")
     )
     return (
         Product.objects.select_related("product_class", "parent")
@@ -123,6 +137,7 @@ def storefront_product_detail_queryset() -> QuerySet:
             has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
             hidden_vendor=hidden_vendor_products(),
             sold_count=sold_count(),
+            approved_review_count=_approved_review_count(),
         )
         .prefetch_related(
             Prefetch("stockrecords", queryset=stockrecords),

@@ -1,4 +1,5 @@
-"""Overrides Oscar's review writing: only a buyer reviews, one delivered order line at a time.
+"""Overrides Oscar's review writing: only a buyer reviews, one delivered order line at a time; and the
+list of a product's reviews, which loads the reviewers and the photos with the page (not one query each).
 
 Oscar lets anyone (a visitor too, with OSCAR_ALLOW_ANON_REVIEWS) review any product once; here the
 page asks for a line of the buyer's own order (``?line=``, from the order page's 写评论) whose shop's
@@ -13,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView
 from oscar.apps.catalogue.reviews import views as oscar_views
 
-from vendors.reviews.selectors import buyer_reviewable_line
-from vendors.reviews.services import ReviewNotAllowed, review_write
+from vendors.reviews.selectors import buyer_reviewable_line, product_reviews
+from vendors.reviews.services import ReviewNotAllowed, TooManyReviewPhotos, review_write
 from vendors.storefront.selectors import storefront_product_detail_queryset
 
 
@@ -41,8 +42,10 @@ class CreateProductReview(oscar_views.CreateProductReview):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            self.object = review_write(buyer=self.request.user, line=self.line, score=data["score"], body=data["body"])
-        except ReviewNotAllowed as refused:
+            self.object = review_write(
+                buyer=self.request.user, line=self.line, score=data["score"], body=data["body"], photos=form.photos()
+            )
+        except (ReviewNotAllowed, TooManyReviewPhotos) as refused:
             form.add_error(None, str(refused))
             return self.form_invalid(form)
         response = redirect(self.get_success_url())
@@ -52,3 +55,8 @@ class CreateProductReview(oscar_views.CreateProductReview):
     def get_success_url(self):
         messages.success(self.request, _("Thank you for your review."))
         return self.product.get_absolute_url()
+
+
+class ProductReviewList(oscar_views.ProductReviewList):
+    def get_queryset(self):
+        return product_reviews(queryset=super().get_queryset())

@@ -12,10 +12,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from shop.catalogue.models import Category
+from shop.catalogue.models import AttributeOption, Category
 from shop.core.phone import normalise_mainland_mobile
 from vendors.listings.sanitize import PlainTextField
-from vendors.listings.services import FARM_PRODUCE_ATTRIBUTES, MAX_PRODUCT_IMAGES, ProductData
+from vendors.listings.services import (
+    CERTIFICATIONS_GROUP,
+    FARM_PRODUCE_ATTRIBUTES,
+    MAX_PRODUCT_IMAGES,
+    ProductData,
+)
 from vendors.listings.uploads import SafeImageField
 from vendors.models import Shipment
 
@@ -23,8 +28,20 @@ MAX_PRICE = Decimal("99999.99")
 MAX_SHIPPING_FEE = Decimal("200.00")
 MAX_FREE_SHIPPING_FROM = Decimal("10000.00")
 MAX_QUANTITY = 100_000
-# The product class's attributes, in its order: the form shows a field for each.
-ATTRIBUTES = tuple(code for code, _name, _type in FARM_PRODUCE_ATTRIBUTES)
+# The product class's attributes: the form shows a field for each, in the class's order but for the two
+# added later, each next to its kin (the harvest date after the season, certifications after 地理标志).
+_FOLLOWS = {"harvest_date": "harvest_season", "certifications": "geographical_indication"}
+
+
+def _form_order(codes: list[str]) -> tuple[str, ...]:
+    ordered = [code for code in codes if code not in _FOLLOWS]
+    for code, after in _FOLLOWS.items():
+        if code in codes:
+            ordered.insert(ordered.index(after) + 1 if after in ordered else len(ordered), code)
+    return tuple(ordered)
+
+
+ATTRIBUTES = _form_order([code for code, _name, _type in FARM_PRODUCE_ATTRIBUTES])
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -90,6 +107,19 @@ class ProductForm(forms.Form):
     )
     storage = PlainTextField(label=_("Storage"), max_length=60, required=False)
     geographical_indication = forms.BooleanField(label=_("Geographical indication product"), required=False)
+    harvest_date = forms.DateField(
+        label=_("Harvest date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter the date as 2026-10-08, or pick it from the calendar.")},
+    )
+    certifications = forms.ModelMultipleChoiceField(
+        label=_("Certifications"),
+        queryset=AttributeOption.objects.filter(group__code=CERTIFICATIONS_GROUP[0]).order_by("pk"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+        error_messages={"invalid_choice": _("Choose among the certifications listed.")},
+    )
     video_url = HttpUrlField(
         label=_("Short video link"),
         help_text=_("An http or https link to a short video of the product (optional)."),
@@ -97,11 +127,26 @@ class ProductForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, free_photo_slots: int = MAX_PRODUCT_IMAGES, **kwargs):
+    def __init__(self, *args, free_photo_slots: int = MAX_PRODUCT_IMAGES, images=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.photo_names = [f"photo_{n}" for n in range(1, free_photo_slots + 1)]
         for n, name in enumerate(self.photo_names, start=1):
             self.fields[name] = _photo_field(n)
+        # The product's photos in their order, each with its position (1 = the main photo): a choice that
+        # works without script; the page's script moves the photos and sets these for the farmer.
+        self.images = list(images)
+        positions = [(n, str(n)) for n in range(1, len(self.images) + 1)]
+        for n, image in enumerate(self.images, start=1):
+            self.fields[f"photo_order_{image.pk}"] = forms.TypedChoiceField(
+                label=_("Position of photo %(number)s") % {"number": n},
+                choices=positions,
+                coerce=int,
+                initial=n,
+                # A photo added meanwhile (another phone) was not on the page: it keeps its place.
+                required=False,
+                empty_value=None,
+                error_messages={"invalid_choice": _("Choose a position from 1 to %(max)s.") % {"max": len(positions)}},
+            )
 
     @classmethod
     def initial_for(cls, product, stockrecord) -> dict:
@@ -116,6 +161,8 @@ class ProductForm(forms.Form):
             "description": product.description,
         }
         values = {value.attribute.code: value.value for value in product.attribute_values.select_related("attribute")}
+        if "certifications" in values:
+            values["certifications"] = [option.pk for option in values["certifications"]]
         initial.update({code: values[code] for code in ATTRIBUTES if code in values})
         return initial
 
@@ -124,7 +171,32 @@ class ProductForm(forms.Form):
 
     @property
     def main_fields(self):
-        return [self[name] for name in self.fields if name not in ATTRIBUTES and name not in self.photo_names]
+        return [
+            self[name]
+            for name in self.fields
+            if name not in ATTRIBUTES and name not in self.photo_names and not name.startswith("photo_order_")
+        ]
+
+    @property
+    def image_rows(self):
+        """(image, its position field): in the photos' order, or in the order sent when the form comes back
+        with an error (the moves the farmer made are kept)."""
+        rows = [(image, self[f"photo_order_{image.pk}"]) for image in self.images]
+        if self.is_bound:
+
+            def position(row) -> int:
+                try:
+                    return int(row[1].value())
+                except (TypeError, ValueError):
+                    return len(rows) + 1
+
+            rows.sort(key=position)
+        return rows
+
+    def image_order(self) -> dict[int, int]:
+        """The position the farmer chose for each photo, {image pk: position from 1}."""
+        positions = {image.pk: self.cleaned_data[f"photo_order_{image.pk}"] for image in self.images}
+        return {pk: position for pk, position in positions.items() if position is not None}
 
     @property
     def essential_fields(self):
@@ -154,6 +226,7 @@ class ProductForm(forms.Form):
     def product_data(self) -> ProductData:
         data = self.cleaned_data
         attributes = {code: (data[code] if data[code] not in ("", None) else None) for code in ATTRIBUTES}
+        attributes["certifications"] = list(data["certifications"]) or None
         attributes["geographical_indication"] = data["geographical_indication"]
         return ProductData(
             title=data["title"],

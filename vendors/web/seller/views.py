@@ -133,20 +133,29 @@ class ProductEditView(SellerRequiredMixin, View):
     def get(self, request, pk: int):
         product = seller_product_get(vendor=self.vendor, pk=pk)
         stockrecord = seller_stockrecord_get(vendor=self.vendor, product=product)
+        images = product.images.all()
         form = ProductForm(
             initial=ProductForm.initial_for(product, stockrecord),
-            free_photo_slots=MAX_PRODUCT_IMAGES - len(product.images.all()),
+            free_photo_slots=MAX_PRODUCT_IMAGES - len(images),
+            images=images,
         )
         return self._page(product, form)
 
     def post(self, request, pk: int):
         product = seller_product_get(vendor=self.vendor, pk=pk)
-        free = MAX_PRODUCT_IMAGES - len(product.images.all())
-        form = ProductForm(request.POST, request.FILES, free_photo_slots=free)
+        images = product.images.all()
+        free = MAX_PRODUCT_IMAGES - len(images)
+        form = ProductForm(request.POST, request.FILES, free_photo_slots=free, images=images)
         if not form.is_valid():
             return self._page(product, form)
         try:
-            vendor_product_update(vendor=self.vendor, product=product, data=form.product_data(), images=form.photos())
+            vendor_product_update(
+                vendor=self.vendor,
+                product=product,
+                data=form.product_data(),
+                images=form.photos(),
+                image_order=form.image_order(),
+            )
         except TooManyImages:
             form.add_error(None, _("A product can have at most %(max)s photos.") % {"max": MAX_PRODUCT_IMAGES})
             return self._page(product, form)
