@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from oscar.test.factories import UserFactory
 from playwright.sync_api import expect
 
-from shop.catalogue.models import Product
+from shop.catalogue.models import Category, Product
 from shop.catalogue.reviews.models import ProductReview
 from tests.factories.browser import BUYER_EMAIL, BUYER_PASSWORD, RED_DATES, RED_DATES_UPC, sign_in
 from tests.factories.live_sales import make_event, make_item
@@ -237,7 +237,9 @@ def test_the_admins_application_review_fits_the_phone(shop_url, demo_logins, pag
 def test_the_buy_buttons_stay_in_the_first_screen_with_a_live_offer_reviews_and_a_long_title(shop_url, page):
     # given: the fullest first screen: a two-line title, a rating line, the live-room offer
     event = make_event()
-    item = make_item(event, title="临县红枣 特级 新货 农家自产 手工挑选 产地直发 礼盒装 2.5kg")
+    dates = Category.objects.get(name="红枣")  # a demo category: the factory's own would take a demo one's path
+    title = "临县红枣 特级 新货 农家自产 手工挑选 产地直发 礼盒装 2.5kg"
+    item = make_item(event, title=title, categories__category=dates)
     ProductReview.objects.create(
         product=item.product,
         user=UserFactory(first_name="王小明", last_name=""),

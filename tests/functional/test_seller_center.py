@@ -202,6 +202,26 @@ def test_a_vendor_gives_the_harvest_date_and_certifications_for_the_origin_block
     ]
 
 
+def test_a_description_typed_as_plain_text_is_shown_in_paragraphs_and_edited_without_tags(
+    django_app, vendor_a, category
+):
+    # given
+    vendor, user = vendor_a
+    form = django_app.get("/seller/products/new/", user=user).forms["product-form"]
+    for name, value in {"title": "静乐藜麦", "category": str(category.pk), "price": "36.00", "available": "50"}.items():
+        form[name] = value
+    form["description"] = "高原种植，颗粒饱满。\n\n煮粥、蒸饭都好吃"
+    # when
+    form.submit().follow()
+    product = Product.objects.get(title="静乐藜麦")
+    page = django_app.get(product.get_absolute_url())
+    edit = django_app.get(f"/seller/products/{product.pk}/", user=user).forms["product-form"]
+    # then
+    assert product.description == "<p>高原种植，颗粒饱满。</p><p>煮粥、蒸饭都好吃</p>"
+    assert [p.text for p in page.html.select(".product-description p")] == ["高原种植，颗粒饱满。", "煮粥、蒸饭都好吃"]
+    assert edit["description"].value == "高原种植，颗粒饱满。\n\n煮粥、蒸饭都好吃"
+
+
 def test_a_harvest_date_that_is_not_a_date_is_refused_in_chinese(django_app, vendor_a, category):
     # given
     vendor, user = vendor_a

@@ -1,6 +1,6 @@
 import pytest
 
-from vendors.listings.sanitize import sanitize_html, sanitize_text
+from vendors.listings.sanitize import html_as_plain_text, plain_text_as_html, sanitize_html, sanitize_text
 
 REL = 'rel="nofollow noopener noreferrer"'
 
@@ -127,3 +127,25 @@ def test_plain_text_keeps_characters_and_strips_whitespace_at_the_ends():
 
     # then the characters stay unescaped (templates escape them) and the ends are trimmed
     assert result == "王家庄 & 李家沟 <合作社> 5 < 10"
+
+
+def test_a_description_typed_as_plain_text_becomes_paragraphs_and_comes_back_as_typed():
+    # given what a farmer types on her phone: two lines, an empty line, characters that mean something in HTML
+    typed = "枣子甜\r\n个大肉厚\r\n\r\n  5 斤 < 10 斤 & 包邮  "
+
+    # when it is turned into the description's HTML, and back into text for the form
+    description = plain_text_as_html(typed)
+    shown = html_as_plain_text(description)
+
+    # then: paragraphs and a line break, escaped; the same text back; nothing the sanitiser would change
+    assert description == "<p>枣子甜<br>个大肉厚</p><p>5 斤 &lt; 10 斤 &amp; 包邮</p>"
+    assert shown == "枣子甜\n个大肉厚\n\n5 斤 < 10 斤 & 包邮"
+    assert sanitize_html(description) == description
+
+
+@pytest.mark.parametrize(
+    "formatted", ["<p>农家自种，<strong>个大肉厚</strong></p>", "<ul><li>一斤</li></ul>", "纯文字"]
+)
+def test_a_description_with_more_than_paragraphs_is_edited_as_html(formatted):
+    # when / then: the form shows the HTML itself
+    assert html_as_plain_text(formatted) is None

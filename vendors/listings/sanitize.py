@@ -6,9 +6,13 @@ Oscar renders ``product.description|safe``: what a vendor types must already be 
   noreferrer"``. No style, class, id or event-handler attribute survives; script, style and
   embedded documents (iframe, svg, math, object, template, noscript) go with their content.
 - ``sanitize_text`` keeps no tag at all, for text rendered as plain text (names, stories).
+- A description typed as plain text (no tag) becomes paragraphs (``plain_text_as_html``: an empty
+  line between two, a line break within one); one that is only such paragraphs is shown back to its
+  writer as that plain text (``html_as_plain_text``), so a farmer never sees a tag she did not type.
 """
 
 import html
+import re
 
 import nh3
 from django import forms
@@ -66,3 +70,30 @@ class PlainTextField(forms.CharField):
 
     def to_python(self, value):
         return sanitize_text(super().to_python(value))
+
+
+_TAG = re.compile(r"<[A-Za-z/!]")
+_SIMPLE_PARAGRAPHS = re.compile(r"(?:\s*<p>[^<]*(?:<br\s*/?>[^<]*)*</p>)+\s*")
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", flags=re.DOTALL)
+_BREAK = re.compile(r"<br\s*/?>")
+
+
+def has_tags(text: str) -> bool:
+    """Whether the text holds something that reads as an HTML tag (``a < b`` does not)."""
+    return bool(_TAG.search(text))
+
+
+def plain_text_as_html(text: str) -> str:
+    """Plain text as HTML paragraphs: an empty line separates two, a single line break stays one."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", normalised) if part.strip()]
+    return "".join(f"<p>{html.escape(part, quote=False).replace(chr(10), '<br>')}</p>" for part in paragraphs)
+
+
+def html_as_plain_text(value: str) -> str | None:
+    """The plain text ``plain_text_as_html`` would turn into this HTML, or None when it holds more than
+    paragraphs and line breaks (bold, lists, links: then its writer edits the HTML)."""
+    if not value or not _SIMPLE_PARAGRAPHS.fullmatch(value):
+        return None
+    paragraphs = [html.unescape(_BREAK.sub("\n", part)).strip() for part in _PARAGRAPH.findall(value)]
+    return "\n\n".join(paragraphs)

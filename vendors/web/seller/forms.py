@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.catalogue.models import AttributeOption, Category
 from shop.core.phone import normalise_mainland_mobile
-from vendors.listings.sanitize import PlainTextField
+from vendors.listings.sanitize import PlainTextField, has_tags, html_as_plain_text, plain_text_as_html
 from vendors.listings.services import (
     CERTIFICATIONS_GROUP,
     FARM_PRODUCE_ATTRIBUTES,
@@ -91,7 +91,14 @@ class ProductForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        help_text=_(
+            "A few words for buyers: taste, how it is grown, how to eat it. An empty line starts a new paragraph."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+    )
     origin_province = PlainTextField(label=_("Province of origin"), max_length=20, initial="山西省")
     origin_prefecture = PlainTextField(label=_("City of origin"), max_length=30, required=False)
     origin_county = PlainTextField(label=_("County of origin"), max_length=30, required=False)
@@ -158,13 +165,19 @@ class ProductForm(forms.Form):
             "price": stockrecord.price,
             "available": stockrecord.net_stock_level,
             "low_stock_threshold": stockrecord.low_stock_threshold,
-            "description": product.description,
+            # Paragraphs come back as the plain text she typed (no <p> to puzzle over).
+            "description": html_as_plain_text(product.description) or product.description,
         }
         values = {value.attribute.code: value.value for value in product.attribute_values.select_related("attribute")}
         if "certifications" in values:
             values["certifications"] = [option.pk for option in values["certifications"]]
         initial.update({code: values[code] for code in ATTRIBUTES if code in values})
         return initial
+
+    def clean_description(self) -> str:
+        """Plain text becomes paragraphs; text with tags is HTML, sanitised by the service."""
+        text = self.cleaned_data["description"]
+        return plain_text_as_html(text) if text and not has_tags(text) else text
 
     # What a farmer fills in to put a product on sale; the rest of the form is folded (optional details).
     ESSENTIALS = ("title", "category", "price", "available")
