@@ -15,6 +15,7 @@ from oscar.test.factories import UserFactory
 from shop.order.models import Order
 from shop.partner.models import StockRecord
 from tests.factories.live_sales import make_buyer, make_event, make_item, snap_up
+from tests.factories.pages import fill_address
 from vendors.fulfilment.services import order_part_cancel
 from vendors.live import selectors
 from vendors.live.models import LiveEvent, LiveItem
@@ -295,15 +296,17 @@ def test_a_buyer_without_an_address_adds_one_and_comes_back_to_the_event(django_
     # when
     address_page = snap_form(page, live_item).submit().follow()
     form = next(f for f in address_page.forms.values() if "line1" in f.fields)
-    for name, value in {
-        "first_name": "王小明",
-        "phone_number": "13812345678",
-        "state": "山西省",
-        "line4": "吕梁市",
-        "line3": "临县",
-        "line1": "城关镇王家庄村3号",
-    }.items():
-        form[name] = value
+    fill_address(
+        form,
+        {
+            "first_name": "王小明",
+            "phone_number": "13812345678",
+            "state": "山西省",
+            "line4": "吕梁市",
+            "line3": "临县",
+            "line1": "城关镇王家庄村3号",
+        },
+    )
     back = form.submit()
     # then
     assert address_page.request.path == reverse("customer:address-create")
