@@ -91,12 +91,22 @@ def region_error(province: str, city: str, district: str) -> str | None:
 
 # Short names people write: 山西 for 山西省, 内蒙古 for 内蒙古自治区, 吕梁 for 吕梁市, 延边 for 延边朝鲜族自治州.
 _PROVINCE_SUFFIX = re.compile(r"(壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$")
-_CITY_SUFFIX = re.compile(r"(\w{1,6}族自治州|自治州|地区|盟|市)$")
-_DISTRICT_SUFFIX = re.compile(r"(\w{1,8}族自治县|自治县|新区|区|县|市|旗)$")
+_CITY_SUFFIX = re.compile(r"(地区|盟|市)$")
+_DISTRICT_SUFFIX = re.compile(r"(新区|区|县|市|旗)$")
 
 
 def _names(full: str, suffix: re.Pattern) -> list[str]:
-    """The full name and its short form (two characters at least), longest first."""
+    """The full name and its short forms (two characters at least), longest first.
+
+    An autonomous prefecture, county or banner (延边朝鲜族自治州, 长阳土家族自治县) is written by its place
+    name, whose length the name does not tell (延边, 黔东南, 西双版纳): each beginning of two to four
+    characters before the people's name is taken. They are only looked for inside the province or city
+    already found, right after it, so a beginning that is no place name finds nothing. Each also with the
+    last character of the full name (恩施州, 长阳县, 鄂伦春旗), as people write them too."""
+    if "自治" in full[2:]:
+        head = full[: full.index("自治", 2)]
+        heads = [head[:size] for size in range(min(len(head), 4), 1, -1)]
+        return [full, *(place + full[-1] for place in heads), *heads]
     short = suffix.sub("", full)
     return [full, short] if short != full and len(short) >= 2 else [full]
 

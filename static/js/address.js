@@ -1,7 +1,10 @@
 /* The 省/市/区 pickers of a Chinese address form (shop.checkout.forms.ChineseAddressFormMixin), without a
    reload: choosing a province fills the city select, choosing a city fills the district select, from
    regions.json (fetched once, cached for a day). The form works without this script: its button
-   "show the cities and districts of my choice" re-renders it on the server, and is hidden here. */
+   "show the cities and districts of my choice" re-renders it on the server, and is hidden here.
+   The 识别地址 button sends the form as it would without the script, and puts the fields the server read
+   into the page in place of the old ones, without a reload (the reading is the server's alone); if that
+   fails, the form is submitted the plain way. */
 (function () {
   "use strict";
 
@@ -53,6 +56,58 @@
     });
   }
 
+  function readPaste(form, tree) {
+    var button = form.querySelector("button.address-parse");
+    if (!button || !form.id || !window.FormData || !window.DOMParser) {
+      return;
+    }
+    var plain = false;
+    button.addEventListener("click", function (event) {
+      if (plain) {
+        return; // the fallback: the browser submits the form with this button
+      }
+      event.preventDefault();
+      var data = new FormData(form);
+      data.append(button.name, button.value);
+      button.disabled = true;
+      fetch(form.getAttribute("action") || window.location.href, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin"
+      })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(response.status);
+          }
+          return response.text();
+        })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(form.id);
+          if (!fresh) {
+            throw new Error("no form in the answer");
+          }
+          form.innerHTML = fresh.innerHTML;
+          wireForm(form, tree);
+          var notice = form.querySelector(".address-notice");
+          if (notice) {
+            notice.scrollIntoView({ block: "center" });
+          }
+        })
+        .catch(function () {
+          button.disabled = false;
+          plain = true;
+          button.click();
+        });
+    });
+  }
+
+  function wireForm(form, tree) {
+    form.querySelectorAll(".chinese-address-form").forEach(function (box) {
+      wire(box, tree);
+    });
+    readPaste(form, tree);
+  }
+
   function start() {
     var boxes = document.querySelectorAll(".chinese-address-form[data-regions-url]");
     if (!boxes.length || !window.fetch) {
@@ -67,11 +122,16 @@
       })
       .then(function (tree) {
         boxes.forEach(function (box) {
-          wire(box, tree);
+          var form = box.closest("form");
+          if (form) {
+            wireForm(form, tree);
+          } else {
+            wire(box, tree);
+          }
         });
       })
       .catch(function () {
-        /* The server-side button stays: the form still works. */
+        /* The server-side buttons stay: the form still works. */
       });
   }
 

@@ -61,6 +61,18 @@ def test_a_region_fits_together_or_says_which_level_does_not(province, city, dis
             ("孙八", "+8613612345678", "广东省", "东莞市", "", "长安镇振安路1号", "523000"),
         ),
         ("周九 13712345678", ("周九", "+8613712345678", "", "", "", "", "")),
+        (
+            "李雷 13812345678 吉林延边延吉市人民路1号",
+            ("李雷", "+8613812345678", "吉林省", "延边朝鲜族自治州", "延吉市", "人民路1号", ""),
+        ),
+        (
+            "韩梅 13812345678 湖北省恩施州利川市都亭街3号",
+            ("韩梅", "+8613812345678", "湖北省", "恩施土家族苗族自治州", "利川市", "都亭街3号", ""),
+        ),
+        (
+            "韩梅 13812345678 湖北省宜昌市长阳县龙舟坪镇1号",
+            ("韩梅", "+8613812345678", "湖北省", "宜昌市", "长阳土家族自治县", "龙舟坪镇1号", ""),
+        ),
     ],
 )
 def test_a_pasted_address_is_read_into_its_parts(text, found):
@@ -95,3 +107,27 @@ def test_a_paste_longer_than_an_address_is_refused_before_it_is_read():
 def test_markup_is_never_taken_for_a_name():
     result = regions.address_paste_parse("<b>王</b> 13812345678 山西省太原市小店区学府街1号")
     assert (result.recipient, result.district, result.street) == ("", "小店区", "学府街1号")
+
+
+@pytest.mark.parametrize("written", ["{province}{city}{district}", "{short} {city} {district}"])
+def test_every_district_of_the_data_is_read_back_from_a_paste(written):
+    # given an address in every district (a municipality written once, as people write 北京市朝阳区)
+    misread = []
+    for province, city_map in regions.region_tree().items():
+        short = province.removesuffix("省") if province.endswith("省") else province
+        for city, names in city_map.items():
+            for district in names or ("",):
+                region = written.format(
+                    province=province, short=short, city="" if city == province else city, district=district
+                )
+                # when
+                found = regions.address_paste_parse(f"王芳 13812345678 {region}幸福路1号")
+                # then
+                if (found.province, found.city, found.district, found.street) != (
+                    province,
+                    city,
+                    district,
+                    "幸福路1号",
+                ):
+                    misread.append((region, found))
+    assert misread == []
