@@ -1,8 +1,8 @@
 """Every place that shows a shipping address shows it the Chinese way round (recipient, then province, city,
 district, street) with the mobile as 138 1234 5678: the buyer's order page, a guest's order page, the
-seller's order page and list, the checkout's address-book choices, the address book, the e-mails the
-buyer and the shops get. The order's SMS carry no address nor mobile (checked here too); no CSV file
-the shop produces has an address or a mobile column."""
+seller's order page and list, the admin's order list, the checkout's address-book choices, the address
+book, the e-mails the buyer and the shops get. The order's SMS carry no address nor mobile (checked here
+too); no CSV file the shop produces has an address or a mobile column."""
 
 import re
 
@@ -59,6 +59,16 @@ def test_the_order_pages_show_the_address_province_first_and_the_mobile_in_group
     assert _shows_the_address_chinese_way(shipping.get_text(" "))
     assert shipping.select_one('a[href^="tel:"]')["href"] == "tel:+8613912345678"  # dialled as stored
     assert "李建国 · 吕梁市离石区" in " ".join(seller_list.html.select_one(".ship-to").stripped_strings)
+
+
+def test_the_admins_order_list_shows_the_address_the_same_way(django_app, order):
+    # given
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    # when
+    page = django_app.get(reverse("dashboard:order-list"), user=admin)
+    # then
+    row = next(row for row in page.html.select("table tr") if str(order.order.number) in row.get_text())
+    assert _shows_the_address_chinese_way(row.select_one(".chinese-address").get_text(" "))
 
 
 def test_a_guests_order_page_shows_the_address_the_same_way(django_app, order):
