@@ -102,7 +102,7 @@ def run(*, china) -> list[Row]:
                 Row(f"Snap-up, {connections} connections: tap p50 / p99", f"{tap.p50} / {tap.p99}"),
                 Row(
                     f"Snap-up, {connections} connections: oversold, errors (>= 500 or socket)",
-                    f"{oversold}, {tap.errors}",
+                    f"{oversold}, {tap.errors_told()}",
                 ),
                 Row(f"Bare view with one database write, {connections} connections: req/s", f"{write.rps:.0f}"),
                 Row(
@@ -117,7 +117,7 @@ def run(*, china) -> list[Row]:
             Row("Remaining-quantity JSON, 256 pollers: req/s, p99", f"{status.rps:.0f}, {status.p99}"),
             Row("Bare JSON view, 256 connections: req/s, p99", f"{bare.rps:.0f}, {bare.p99}"),
             Row("Remaining-quantity JSON / bare JSON view", f"{status.rps / bare.rps:.0%}" if bare.rps else "-"),
-            Row("Event page, 256 connections: req/s, p99", f"{page.rps:.0f}, {page.p99} ({page.errors} errors)"),
+            Row("Event page, 256 connections: req/s, p99", f"{page.rps:.0f}, {page.p99} ({page.errors_told()})"),
         ]
         server_errors = [line for line in server.log().splitlines() if "Traceback" in line or "[ERROR]" in line]
         rows.append(Row("Server errors logged during the live runs", str(len(server_errors))))
@@ -147,7 +147,16 @@ class _Result:
         self.p99 = _percentile(output, "99%")
         non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
         socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-        self.errors = (int(non_2xx[1]) if non_2xx else 0) + (sum(map(int, socket.groups())) if socket else 0)
+        self.non_2xx = int(non_2xx[1]) if non_2xx else 0
+        kinds = ("connect", "read", "write", "timeout")
+        self.socket = dict(zip(kinds, map(int, socket.groups()), strict=True)) if socket else {}
+        self.errors = self.non_2xx + sum(self.socket.values())
+
+    def errors_told(self) -> str:
+        """How many errors, and of which kind (wrk's words)."""
+        kinds = [f"{self.non_2xx} non-2xx"] if self.non_2xx else []
+        kinds += [f"{n} socket {kind}" for kind, n in self.socket.items() if n]
+        return f"{self.errors} errors" + (f": {', '.join(kinds)}" if kinds else "")
 
 
 def _percentile(output: str, label: str) -> str:
