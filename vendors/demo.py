@@ -26,8 +26,9 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.utils import slugify
 from PIL import Image, ImageDraw, ImageFont
 
-from shop.catalogue.models import Product, ProductAttributeValue, ProductCategory, ProductImage
+from shop.catalogue.models import Product, ProductAttribute, ProductAttributeValue, ProductCategory, ProductImage
 from shop.partner.models import Partner, StockRecord
+from shop.search.terms import ENGLISH_NAME_ATTRIBUTE
 from vendors.listings.services import farm_produce_class
 from vendors.live.demo import seed_live_events
 from vendors.models import Vendor
@@ -232,6 +233,10 @@ def seed_catalogue(
 
     _ensure_site_and_country(result)
     product_class = farm_produce_class()
+    # The produce's English name, where the CSV has one: search finds "red dates" through it.
+    ProductAttribute.objects.get_or_create(
+        product_class=product_class, code=ENGLISH_NAME_ATTRIBUTE, defaults={"name": "英文名称", "type": "text"}
+    )
     attributes = {a.code: a for a in product_class.attributes.all()}
     categories = {}
     for row in rows:
@@ -366,6 +371,7 @@ def _create_products(specs, product_class, attributes, categories, partners) -> 
             "shelf_life_days": int(row["shelf_life_days"]),
             "storage": row["storage_zh"],
             "geographical_indication": row["geographical_indication"] == "yes",
+            ENGLISH_NAME_ATTRIBUTE: row["title_en"],
         }
         for code, value in attribute_values.items():
             attribute = attributes[code]
