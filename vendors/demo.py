@@ -26,9 +26,9 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.utils import slugify
 from PIL import Image, ImageDraw, ImageFont
 
-from shop.catalogue.models import Product, ProductAttribute, ProductAttributeValue, ProductCategory, ProductImage
+from shop.catalogue.models import Product, ProductAttributeValue, ProductCategory, ProductImage
 from shop.partner.models import Partner, StockRecord
-from shop.search.terms import ENGLISH_NAME_ATTRIBUTE
+from shop.search.models import ProductEnglishName
 from vendors.listings.services import farm_produce_class
 from vendors.live.demo import seed_live_events
 from vendors.models import Vendor
@@ -233,10 +233,6 @@ def seed_catalogue(
 
     _ensure_site_and_country(result)
     product_class = farm_produce_class()
-    # The produce's English name, where the CSV has one: search finds "red dates" through it.
-    ProductAttribute.objects.get_or_create(
-        product_class=product_class, code=ENGLISH_NAME_ATTRIBUTE, defaults={"name": "英文名称", "type": "text"}
-    )
     attributes = {a.code: a for a in product_class.attributes.all()}
     categories = {}
     for row in rows:
@@ -327,7 +323,7 @@ def _ensure_site_and_country(result: SeedResult) -> None:
 
 
 def _create_products(specs, product_class, attributes, categories, partners) -> None:
-    products, stockrecords, values, links, images = [], [], [], [], []
+    products, stockrecords, values, links, images, english = [], [], [], [], [], []
     for spec in specs:
         _suffix, suffix_en, weight_rule, factor = VARIANTS[spec.variant_index]
         weight = _double_weight(spec.row["net_weight"]) if weight_rule == "x2" else spec.row["net_weight"]
@@ -371,13 +367,14 @@ def _create_products(specs, product_class, attributes, categories, partners) -> 
             "shelf_life_days": int(row["shelf_life_days"]),
             "storage": row["storage_zh"],
             "geographical_indication": row["geographical_indication"] == "yes",
-            ENGLISH_NAME_ATTRIBUTE: row["title_en"],
         }
         for code, value in attribute_values.items():
             attribute = attributes[code]
             value_field = f"value_{attribute.type}"
             values.append(ProductAttributeValue(product=product, attribute=attribute, **{value_field: value}))
         links.append(ProductCategory(product=product, category=categories[row["category_zh"]]))
+        # Searchable, not shown: "red dates" finds 临县红枣 (shop.search).
+        english.append(ProductEnglishName(product=product, name=row["title_en"]))
         image_key = f"{row['county_en'].lower()}-{_stable_int(row['title_en'], modulo=10**8):08d}-{spec.variant_index}"
         images.append(
             ProductImage(
@@ -391,6 +388,7 @@ def _create_products(specs, product_class, attributes, categories, partners) -> 
     ProductAttributeValue.objects.bulk_create(values)
     ProductCategory.objects.bulk_create(links)
     ProductImage.objects.bulk_create(images)
+    ProductEnglishName.objects.bulk_create(english)
 
 
 def _new_password() -> str:

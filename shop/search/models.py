@@ -49,3 +49,20 @@ class ProductSearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"search document of product {self.product_id}"
+
+
+class ProductEnglishName(models.Model):
+    """A product's English name, where it has one: search finds 红枣 by "red dates" through it.
+
+    A side model rather than a product attribute: attributes are listed on the product page, and a
+    Chinese shop's page does not show its English search words. The demo's produce have theirs from
+    the CSV; nothing else writes it yet.
+    """
+
+    product = models.OneToOneField(
+        "catalogue.Product", on_delete=models.CASCADE, primary_key=True, related_name="english_name"
+    )
+    name = models.CharField(max_length=120)
+
+    def __str__(self) -> str:
+        return self.name

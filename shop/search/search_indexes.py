@@ -6,8 +6,8 @@ of queries.
   re-indexes the vendor's products (vendors.listings.tasks), which removes them; ``read_queryset``
   applies the same rule again when results are read, so nothing hidden since it was indexed is shown.
 - The terms (shop.search.terms): the title's words, characters, pinyin and initials; the categories
-  and the English name (a ``name_en`` attribute, where the product has one); the shop's name, its
-  county and village. Whoosh gets them in the document text, PostgreSQL in its tsvector.
+  and the English name (shop.search.models.ProductEnglishName, where the product has one); the
+  shop's name, its county and village. Whoosh gets them in the document text, PostgreSQL in its tsvector.
 - ``category`` holds the product's categories and their ancestors, so filtering on 干果 finds 红枣.
 - ``sold`` (units sold) sorts by sales.
 - Oscar read results through ``base_queryset``, after which each card looked up its stock record's
@@ -20,7 +20,8 @@ from oscar.apps.search import search_indexes as oscar_indexes
 
 from shop.catalogue.models import Category, ProductAttributeValue
 from shop.partner.models import StockRecord
-from shop.search.terms import ENGLISH_NAME_ATTRIBUTE, DocumentTerms, document_terms
+from shop.search.models import ProductEnglishName
+from shop.search.terms import DocumentTerms, document_terms
 from vendors.listings.selectors import hidden_vendor_products
 from vendors.storefront.selectors import sold_count, storefront_product_cards
 
@@ -35,6 +36,7 @@ class ProductIndex(oscar_indexes.ProductIndex):
             super()
             .index_queryset(using)
             .exclude(hidden_vendor_products())
+            .select_related("english_name")
             .annotate(sold_count=sold_count())
             .prefetch_related(
                 "categories",
@@ -62,7 +64,7 @@ class ProductIndex(oscar_indexes.ProductIndex):
             place += [vendor.name, vendor.county, vendor.village]
         return document_terms(
             title=obj.title,
-            kind=[category.name for category in _categories(obj)] + [attributes.get(ENGLISH_NAME_ATTRIBUTE)],
+            kind=[category.name for category in _categories(obj)] + [_english_name(obj)],
             place=place,
         )
 
@@ -80,6 +82,13 @@ class ProductIndex(oscar_indexes.ProductIndex):
 
     def prepare_sold(self, obj):
         return getattr(obj, "sold_count", None) or 0
+
+
+def _english_name(obj) -> str | None:
+    try:
+        return obj.english_name.name
+    except ProductEnglishName.DoesNotExist:
+        return None
 
 
 def _categories(obj) -> list:

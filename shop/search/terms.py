@@ -26,8 +26,6 @@ from pypinyin import lazy_pinyin
 jieba.setLogLevel(logging.WARNING)
 
 MAX_QUERY_CHARS = 40
-# The text attribute that holds a product's English name, where it has one (the demo's produce do).
-ENGLISH_NAME_ATTRIBUTE = "name_en"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_HAN}]+|[a-z0-9]+")
 HAN = re.compile(rf"[{_HAN}]")

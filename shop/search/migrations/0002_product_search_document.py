@@ -1,4 +1,5 @@
-"""The search document table of the PostgreSQL search backend (shop.search.postgres).
+"""The search document table of the PostgreSQL search backend (shop.search.postgres), and products'
+English names (shop.search.models.ProductEnglishName).
 
 The table exists on every database so the schema is one; its GIN index only on PostgreSQL (SQLite,
 the embedded setup, searches with Whoosh and has no GIN).
@@ -46,6 +47,22 @@ class Migration(migrations.Migration):
                 ("sold", models.PositiveIntegerField(default=0)),
                 ("created", models.DateTimeField(null=True)),
                 ("indexed", models.DateTimeField(auto_now=True)),
+            ],
+        ),
+        migrations.CreateModel(
+            name="ProductEnglishName",
+            fields=[
+                (
+                    "product",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="english_name",
+                        serialize=False,
+                        to="catalogue.product",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
             ],
         ),
         AddIndexOnPostgres(
