@@ -31,6 +31,12 @@ _TOKEN = re.compile(rf"[{_HAN}]+|[a-z0-9]+")
 HAN = re.compile(rf"[{_HAN}]")
 
 
+def warm_up() -> None:
+    """Load jieba's dictionary and pypinyin's tables now rather than in a shopper's first search."""
+    jieba.initialize()
+    pinyin_of("红枣")
+
+
 def clean_query(text: str) -> str:
     """The query as words separated by single spaces ("" when nothing searchable is left)."""
     text = unicodedata.normalize("NFKC", str(text or ""))[: MAX_QUERY_CHARS * 4].lower()
