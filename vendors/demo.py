@@ -27,6 +27,7 @@ from oscar.core.utils import slugify
 
 from shop.catalogue.models import Product, ProductAttributeValue, ProductCategory, ProductImage
 from shop.partner.models import Partner, StockRecord
+from shop.search.models import ProductEnglishName
 from vendors.demo_images import render_fields, render_pack, render_produce
 from vendors.listings.services import certifications_group, farm_produce_class
 from vendors.live.demo import seed_live_events
@@ -331,7 +332,7 @@ def _certifications(key: str) -> list[str]:
 
 
 def _create_products(specs, product_class, attributes, categories, partners) -> None:
-    products, stockrecords, values, links, images, multi_options = [], [], [], [], [], []
+    products, stockrecords, values, links, images, multi_options, english = [], [], [], [], [], [], []
     certifications = {option.code: option for option in certifications_group().options.all()}
     for spec in specs:
         _suffix, _suffix_en, weight_rule, factor = VARIANTS[spec.variant_index]
@@ -391,6 +392,8 @@ def _create_products(specs, product_class, attributes, categories, partners) -> 
             value = ProductAttributeValue(product=product, attribute=attributes["certifications"])
             values.append(value)
             multi_options.extend((value, certifications[code]) for code in certified)
+        # Searchable, not shown: "red dates" finds 临县红枣 (shop.search).
+        english.append(ProductEnglishName(product=product, name=row["title_en"]))
         image_key = f"{row['county_en'].lower()}-{_stable_int(row['title_en'], modulo=10**8):08d}-{spec.variant_index}"
         # The demo shops' products have three photos (the gallery swipes); the scaled county's one.
         paths = ensure_image_files(image_key, row, spec.variant_index, count=3 if demo_shop else 1)
@@ -406,6 +409,7 @@ def _create_products(specs, product_class, attributes, categories, partners) -> 
     )
     ProductCategory.objects.bulk_create(links)
     ProductImage.objects.bulk_create(images)
+    ProductEnglishName.objects.bulk_create(english)
 
 
 def _new_password() -> str:

@@ -265,6 +265,7 @@ PAGE_CACHE_PATHS = [
     r"/vendors/(?!apply/)[^/]+/",  # a shop's storefront
     r"/live/",  # the live sales
     r"/live/[^/]+/",  # one live sale's page
+    r"/search/",  # search results (the query string is part of the key): the crowd searches the same words
 ]
 
 # Mail: console unless EMAIL_URL says otherwise (e.g. smtp+tls://user:pass@host:587).
@@ -272,10 +273,17 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="乡村集市 <noreply@village-market.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Search: Whoosh with jieba's Chinese analyzer on disk by default; SEARCH_URL
-# (e.g. elasticsearch7://host:9200/products) for a shared production engine.
-SEARCH_URL = env("SEARCH_URL", default=f"whoosh://{VAR_DIR / 'whoosh_index'}")
-HAYSTACK_CONNECTIONS = {"default": env.search_url_config(SEARCH_URL)}
+# Search (docs/search.md): on PostgreSQL, PostgreSQL itself (shop.search.postgres: a tsvector of
+# jieba words, characters and pinyin with a GIN index, in the shop's database); on SQLite, Whoosh
+# with jieba's Chinese analyzer on disk. SEARCH_URL chooses another engine, e.g.
+# elasticsearch7://host:9200/products for a search cluster shared by several machines, or
+# whoosh:///path to keep Whoosh on PostgreSQL.
+_search_default = "postgres://" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else ""
+SEARCH_URL = env("SEARCH_URL", default=_search_default or f"whoosh://{VAR_DIR / 'whoosh_index'}")
+if SEARCH_URL.startswith(("postgres://", "postgresql://")):
+    HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "shop.search.postgres.PostgresSearchEngine"}}
+else:
+    HAYSTACK_CONNECTIONS = {"default": env.search_url_config(SEARCH_URL)}
 if HAYSTACK_CONNECTIONS["default"]["ENGINE"].startswith("haystack.backends.whoosh"):
     HAYSTACK_CONNECTIONS["default"]["ENGINE"] = "shop.search.backends.ChineseWhooshEngine"
 # Elasticsearch needs the analysis-smartcn plugin for Chinese word segmentation.

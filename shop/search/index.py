@@ -4,7 +4,8 @@ Rules: a browsable product is in the search index with its current title, price 
 else (deleted, hidden, a variant) is not. Called from Celery tasks only (shop.search.tasks), never
 inside a request's transaction. A product's update is enqueued after its commit (shop.search.signals);
 an update lost with the broker is caught up by beat (``product_search_index_catch_up``): every product
-whose date_updated is after the last successful catch-up, never the whole catalogue.
+whose date_updated is after the last successful catch-up, and every product ordered since (its units
+sold sort the results by sales; checkout itself does not re-index), never the whole catalogue.
 """
 
 from datetime import timedelta
@@ -17,6 +18,7 @@ from haystack.exceptions import NotHandled
 from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
+Line = get_model("order", "Line")
 IndexWatermark = get_model("search", "IndexWatermark")
 
 # A product saved just before a catch-up started may commit just after it read the changes:
@@ -43,7 +45,7 @@ def product_search_index_update(*, product_pks) -> None:
 
 
 def product_search_index_catch_up() -> int:
-    """Re-index every product changed since the last successful run (a variant: its parent).
+    """Re-index every product changed or ordered since the last successful run (a variant: its parent).
 
     The first run (no watermark yet) looks back SEARCH_REINDEX_FIRST_LOOKBACK_SECONDS; the index
     itself is built by ``rebuild_index``. The watermark moves only after the index was written, so
@@ -56,7 +58,10 @@ def product_search_index_catch_up() -> int:
     else:
         since = mark.reached - CATCH_UP_OVERLAP
     changed = Product.objects.filter(date_updated__gte=since).values_list("pk", "parent_id")
-    pks = sorted({parent_id or pk for pk, parent_id in changed})
+    ordered = Line.objects.filter(order__date_placed__gte=since, product__isnull=False).values_list(
+        "product_id", "product__parent_id"
+    )
+    pks = sorted({parent_id or pk for pk, parent_id in [*changed, *ordered]})
     for start in range(0, len(pks), CATCH_UP_BATCH):
         product_search_index_update(product_pks=pks[start : start + CATCH_UP_BATCH])
     with transaction.atomic():

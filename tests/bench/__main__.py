@@ -10,14 +10,17 @@
 
 `make bench pages` (python -m tests.bench pages) runs only the pages' figures instead (tests/bench/pages.py):
 anonymous and signed-in pages, search and a product-page burst at 1,000 and 120,000 products, each as a
-share of /healthz/ in the same run.
+share of /healthz/ in the same run. `make bench search` measures search alone at 120,000 products
+(BENCH_SEARCH_SIZE): Chinese words, pinyin, initials and a single character, anonymous (page cache),
+rotating queries (mostly cache misses) and signed in (never cached).
 
 Needs PostgreSQL and Redis: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/village_market_bench)
 and REDIS_URL (default redis://127.0.0.1:6379/0). The bench creates its own database (the URL's
 name, with "_bench" appended unless it already ends so, so a developer's database is never
 touched) and drops it at the end (BENCH_KEEP_DB=1 keeps it). BENCH_ORDERS sets the number of
 orders of the throughput run (default 100, six messages each). Arguments choose the parts (`make bench live`,
-`make bench pages`, `make bench figures`); without any, the checkout and notification figures and the live sales.
+`make bench pages`, `make bench search`, `make bench figures`); without any, the checkout and notification
+figures and the live sales.
 """
 
 import os
@@ -103,6 +106,8 @@ def main() -> None:
             rows += live.run(china=ChinaFactory())
         if "pages" in parts:
             rows += pages.run(china=ChinaFactory())
+        if "search" in parts:
+            rows += pages.run_search(china=ChinaFactory())
         print()
         print(figures.table(rows))
         print(f"\n({time.monotonic() - started:.0f} s)")

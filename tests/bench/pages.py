@@ -10,11 +10,16 @@ smaller one):
   live sale's page;
 - the same product page signed in (never cached: the uncached price a cache miss also pays), the
   basket and the account page signed in;
-- search (红枣, 枣) while the county is small enough to index with the default Whoosh engine
-  (BENCH_PAGES_SEARCH_MAX products, default 5,000);
+- search (红枣, 枣) on PostgreSQL (shop.search.postgres; the index is built after the county);
 - a product-page burst: 256 connections for 20 s on one product.
 16 connections, BENCH_READ_SECONDS (default 10) per figure; p99 from wrk's latency distribution.
 Nothing is asserted: the figures go in the issue's closing note (docs/pages.md has the last ones).
+
+`make bench search` (``run_search``): the county of BENCH_SEARCH_SIZE products (default 120,000), its
+search index built, then search alone: Chinese words (红枣, 临县红枣), pinyin (hongzao, xiaomi),
+initials (hz) and a single character (枣), each anonymous (served from the page cache after its first
+view) and signed in (never cached: what a cache miss costs), and anonymous queries in rotation (a few
+hundred different searches: mostly cache misses), next to /healthz/ in the same run.
 """
 
 import os
@@ -32,7 +37,15 @@ from tests.bench.live import _buyers, _free_port, _Result, _which
 
 SIZES = [int(n) for n in os.environ.get("BENCH_PAGES_SIZES", "1000,120000").split(",") if n.strip()]
 SECONDS = int(os.environ.get("BENCH_READ_SECONDS", "10"))
-SEARCH_MAX = int(os.environ.get("BENCH_PAGES_SEARCH_MAX", "5000"))
+SEARCH_SIZE = int(os.environ.get("BENCH_SEARCH_SIZE", "120000"))
+SEARCHES = {
+    "Chinese word 红枣": "红枣",
+    "Chinese words 临县红枣": "临县红枣",
+    "pinyin hongzao": "hongzao",
+    "pinyin xiaomi": "xiaomi",
+    "pinyin initials hz": "hz",
+    "single character 枣": "枣",
+}
 CONNECTIONS = 16
 PER_SHOP = 200
 
@@ -63,10 +76,81 @@ def run(*, china) -> list[Row]:
         if not event.items.exists():
             make_item(event)
         rows.append(Row(f"[{size:,} products] county built in", f"{time.monotonic() - started:.0f} s"))
-        indexed = size <= SEARCH_MAX
-        if indexed:
-            call_command("update_index", verbosity=0)
-        rows += _measure(size, china=china, event=event, indexed=indexed)
+        rows.append(Row(f"[{size:,} products] search index built in", f"{_build_search_index():.0f} s"))
+        rows += _measure(size, china=china, event=event)
+    return rows
+
+
+def _build_search_index() -> float:
+    from django.db import connection
+
+    started = time.monotonic()
+    call_command("update_index", batchsize=2000, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_productsearchdocument")
+    return time.monotonic() - started
+
+
+def run_search(*, china) -> list[Row]:
+    """`make bench search`: search alone at SEARCH_SIZE products (see the module's docstring)."""
+    if not _which("wrk"):
+        return [Row("Search", "skipped: wrk is not installed (apt-get install wrk)")]
+    from vendors.demo import analyze_after_bulk_load, seed_catalogue
+
+    started = time.monotonic()
+    print(f"search: building the county of {SEARCH_SIZE:,} products ...", flush=True)
+    seed_catalogue(
+        vendors=max(SEARCH_SIZE // PER_SHOP, 1), products_per_vendor=min(SEARCH_SIZE, PER_SHOP), live_events=False
+    )
+    analyze_after_bulk_load()
+    label = f"[{SEARCH_SIZE:,} products]"
+    rows = [Row(f"{label} county built in", f"{time.monotonic() - started:.0f} s")]
+    print("search: building the search index ...", flush=True)
+    rows.append(Row(f"{label} search index built in", f"{_build_search_index():.0f} s"))
+    server = _Server()
+    try:
+        ceiling = server.wrk("/healthz/")
+        rows.append(Row(f"{label} /healthz/ (ceiling): req/s, p99", f"{ceiling.rps:.0f}, {ceiling.p99}"))
+        rows += _measure_search(server, label, ceiling, china=china)
+        after = server.wrk("/healthz/")
+        rows.append(Row(f"{label} /healthz/ again at the end: req/s, p99", f"{after.rps:.0f}, {after.p99}"))
+    finally:
+        server.stop()
+    return rows
+
+
+def _figure(result: _Result, ceiling: _Result) -> str:
+    share = f"{result.rps / ceiling.rps:.0%}" if ceiling.rps else "-"
+    errors = f", {result.errors} errors" if result.errors else ""
+    return f"{result.rps:.0f}, {result.p99}, {share}{errors}"
+
+
+def _measure_search(server: "_Server", label: str, ceiling: _Result, *, china) -> list[Row]:
+    from shop.catalogue.models import Category
+    from vendors.models import Vendor
+
+    rows = []
+    name = f"{label} search {{}}: req/s, p99, share of /healthz/"
+    for title, words in SEARCHES.items():
+        path = f"/search/?q={urllib.request.quote(words)}"
+        rows.append(Row(name.format(f"{title}, anonymous"), _figure(server.wrk(path), ceiling)))
+    session, _csrf = _buyers(1, china)[0]
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
+    for title, words in SEARCHES.items():
+        path = f"/search/?q={urllib.request.quote(words)}"
+        rows.append(
+            Row(name.format(f"{title}, signed in (not cached)"), _figure(server.wrk(path, cookie=cookie), ceiling))
+        )
+    # Many different searches: produce, counties, shops' names, pinyin, with and without a sort.
+    words = list(Category.objects.filter(depth=2).values_list("name", flat=True))
+    words += list(Vendor.objects.order_by("pk").values_list("name", flat=True)[:200])
+    words += ["hongzao", "xiaomi", "dangshen", "hetao", "pingguo", "huangqi", "hz", "xm", "枣", "米", "参"]
+    sorts = ["", "&sort_by=sales", "&sort_by=price-asc"]
+    paths = [f"/search/?q={urllib.request.quote(w)}{sorts[i % 3]}" for i, w in enumerate(words)]
+    rotating = server.wrk_rotating(paths)
+    rows.append(
+        Row(name.format(f"{len(paths)} queries in rotation, anonymous (mostly misses)"), _figure(rotating, ceiling))
+    )
     return rows
 
 
@@ -84,7 +168,7 @@ def _paths(event) -> dict[str, str]:
     }
 
 
-def _measure(size: int, *, china, event, indexed: bool) -> list[Row]:
+def _measure(size: int, *, china, event) -> list[Row]:
     from shop.catalogue.models import Product
 
     server = _Server()
@@ -104,11 +188,8 @@ def _measure(size: int, *, china, event, indexed: bool) -> list[Row]:
             rows.append(row(f"anonymous {name}", server.wrk(path)))
         rotating = [p.get_absolute_url() for p in Product.objects.filter(is_public=True).order_by("pk")[:1000]]
         rows.append(row(f"anonymous product pages ({len(rotating):,} rotating)", server.wrk_rotating(rotating)))
-        if indexed:
-            for words in ("红枣", "枣"):
-                rows.append(row(f"search {words}", server.wrk(f"/search/?q={urllib.request.quote(words)}")))
-        else:
-            rows.append(Row(f"{label} search", "not measured: the Whoosh index is not built past this size"))
+        for words in ("红枣", "枣"):
+            rows.append(row(f"search {words}", server.wrk(f"/search/?q={urllib.request.quote(words)}")))
         session, _csrf = _buyers(1, china)[0]
         cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
         product = _paths(event)["product page (one)"]

@@ -28,9 +28,8 @@ BENCH_TMP = Path(tempfile.gettempdir()) / f"vm-bench-{BENCH_RUN_ID}"
 BENCH_TMP.mkdir(exist_ok=True)
 MEDIA_ROOT = str(BENCH_TMP / "media")
 PRIVATE_MEDIA_ROOT = str(BENCH_TMP / "private")
-HAYSTACK_CONNECTIONS = {
-    "default": {"ENGINE": "shop.search.backends.ChineseWhooshEngine", "PATH": str(BENCH_TMP / "whoosh")}
-}
+# The bench's database is PostgreSQL: search runs in it (shop.search.postgres), as in production.
+HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "shop.search.postgres.PostgresSearchEngine"}}
 # Product edits are not indexed: the bench measures checkout and notifications, not search.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 CACHES["default"]["KEY_PREFIX"] = f"vm-bench-{BENCH_RUN_ID}"  # noqa: F405

@@ -77,6 +77,17 @@ def test_the_strategy_and_search_index_are_ours():
     assert get_class("search.search_indexes", "ProductIndex") is search_indexes.ProductIndex
 
 
+def test_the_search_page_and_its_form_are_ours():
+    from django.urls import resolve
+
+    from shop.search import forms as search_forms
+    from shop.search.views import search as search_views
+
+    assert get_class("search.forms", "SearchForm") is search_forms.SearchForm
+    assert get_class("search.views", "FacetedSearchView") is search_views.FacetedSearchView
+    assert resolve("/search/").func.view_class is search_views.FacetedSearchView
+
+
 def test_oscar_uses_our_stock_record():
     from oscar.core.loading import get_model
 

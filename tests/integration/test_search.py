@@ -75,7 +75,7 @@ def test_nothing_is_indexed_when_the_transaction_rolls_back(empty_index, django_
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_a_real_worker_keeps_the_index_current(empty_index, celery_worker_process):
+def test_a_real_worker_keeps_the_index_current(celery_worker_process, empty_index):
     # given
     import time
 

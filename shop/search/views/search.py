@@ -1,0 +1,34 @@
+"""Fork of Oscar's search page: a search always runs with whatever of the form is valid (an invalid
+price is shown as an error, not a page listing the whole catalogue), the cleaned query is handed to
+the template for highlighting, and a search that finds nothing gets suggestions
+(shop.search.suggestions) instead of a dead end."""
+
+from oscar.apps.search.views import search as oscar_search
+
+from shop.search.forms import SearchForm
+from shop.search.suggestions import search_suggestions
+
+
+class FacetedSearchView(oscar_search.FacetedSearchView):
+    form_class = SearchForm
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form(self.get_form_class())
+        form.is_valid()
+        return self.form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context[self.form_name]
+        context["search_query"] = form.cleaned_query
+        context["search_filters"] = {
+            name: form.cleaned_data[name]
+            for name in ("category", "price_min", "price_max", "sort_by")
+            if form.cleaned_data.get(name) not in (None, "")
+        }
+        context["search_filtered"] = any(
+            name in context["search_filters"] for name in ("category", "price_min", "price_max")
+        )
+        if not context["paginator"].count:
+            context["search_suggestions"] = search_suggestions(query=form.cleaned_query)
+        return context
