@@ -103,7 +103,8 @@ def orders_place_cash_on_delivery_many(*, stockrecord, unit_price: Decimal, want
     """Place one single-line cash-on-delivery order per entry of ``wanted``, all of ``stockrecord``'s product at
     ``unit_price``, in the caller's transaction: the rows order_place_cash_on_delivery would write (a submitted
     basket, the order and its shipping address, line and line price, the stock allocation, the shop's part,
-    the outbox rows, the payment source), for all of them in one INSERT per table.
+    the buyer's messages, the payment source), for all of them in one INSERT per table. The shop is told of the
+    batch in one message a minute (notifications.notify_snapup_orders_placed), not in one per order.
 
     Entries are served in order while the stock record has units free; returns the orders, None for each
     entry the stock could not serve. ``stockrecord`` must come with partner, vendor and product loaded.
@@ -185,10 +186,8 @@ def orders_place_cash_on_delivery_many(*, stockrecord, unit_price: Decimal, want
             for order, line in zip(orders, lines, strict=True)
         ]
     )
-    parts = order_parts_create_one_shop(vendor=vendor, orders=orders, goods_totals=goods)
-    notifications.notify_orders_placed(
-        placed=[(order, [part]) for order, part in zip(orders, parts, strict=True)], language=language
-    )
+    order_parts_create_one_shop(vendor=vendor, orders=orders, goods_totals=goods)
+    notifications.notify_snapup_orders_placed(orders=orders, stockrecord=stockrecord, language=language)
     if stockrecord.can_track_allocations and stockrecord.low_stock_threshold is not None:
         left, units = stockrecord.net_stock_level, sum(entry.quantity for entry in served)
         if left < stockrecord.low_stock_threshold <= left + units:

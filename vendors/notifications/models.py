@@ -16,6 +16,7 @@ class Message(models.Model):
     class Kind(models.TextChoices):
         ORDER_PLACED = "order_placed", _("Order confirmation (buyer)")
         VENDOR_NEW_ORDER = "vendor_new_order", _("New order (vendor)")
+        VENDOR_SNAPUP_ORDERS = "vendor_snapup_orders", _("New snap-up orders (vendor)")
         PARCEL_SHIPPED = "parcel_shipped", _("Parcel shipped (buyer)")
         PART_CANCELLED = "part_cancelled", _("Order cancelled (vendor)")
         VENDOR_DECISION = "vendor_decision", _("Shop decision (vendor)")

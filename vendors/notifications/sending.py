@@ -136,6 +136,10 @@ def _context(message: Message) -> dict:
     if message.kind == Message.Kind.VENDOR_INVITATION:
         context["invitation_url"] = base + reverse("vendors:invitation", args=[message.secret])
         context["invitation_days"] = settings.VENDOR_INVITATION_DAYS
+    if message.kind == Message.Kind.VENDOR_SNAPUP_ORDERS:
+        parts = message.vendor.order_parts
+        context["to_ship"] = parts.filter(status=parts.model.Status.WAITING).count()
+        context["seller_orders_url"] = base + reverse("seller:order-list")
     if message.stockrecord is not None:
         context["product"] = message.stockrecord.product
         context["stock_url"] = base + reverse("seller:product-stock", kwargs={"pk": message.stockrecord.product_id})

@@ -75,6 +75,34 @@ def notify_orders_placed(*, placed: list[tuple], language: str) -> None:
     _write(messages)
 
 
+def notify_snapup_orders_placed(*, orders: list, stockrecord, language: str) -> None:
+    """A batch of snap-up orders of one product (vendors.live.placing): each buyer's confirmation as for any
+    order; the shop gets one message per channel and minute, not one per order (during a stream a farmer's
+    phone would ring every second). It says how many of the shop's orders wait to be shipped when it is
+    sent, so it tells the truth however many batches the minute brings."""
+    language = (language or settings.LANGUAGE_CODE).lower()
+    messages = [
+        message
+        for order in orders
+        for message in _buyer_messages(Kind.ORDER_PLACED, order, key=order.pk, language=language)
+    ]
+    vendor = stockrecord.partner.vendor
+    minute = timezone.localtime().strftime("%Y%m%d%H%M")
+    for channel, recipient in _vendor_recipients([vendor])[vendor.pk]:
+        messages.append(
+            _message(
+                Kind.VENDOR_SNAPUP_ORDERS,
+                channel,
+                recipient,
+                settings.LANGUAGE_CODE,
+                key=f"{vendor.pk}:{minute}",
+                stockrecord=stockrecord,
+                vendor=vendor,
+            )
+        )
+    _write(messages)
+
+
 def notify_parcel_shipped(*, shipment) -> None:
     """To the buyer: a vendor's parcel left, with carrier and tracking number (vendors.models.Shipment)."""
     order = shipment.event.order
