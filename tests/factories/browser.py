@@ -1,12 +1,15 @@
 """Playwright steps a shopper takes on a phone: sign in, register, enter a Chinese address, pay cash on delivery."""
 
 import re
+from decimal import Decimal
 
 from playwright.sync_api import expect
 
 from tests.faults.backends import RecordingSmsBackend
 
 RED_DATES = "临县红枣 特级"
+# A second demo shop's farmer, who signs in with the shop's mobile number (demo_two_shops).
+OTHER_SELLER_MOBILE, OTHER_SELLER_PASSWORD = "13900000002", "Xiaomi-2026!"
 RED_DATES_UPC = "VM-LINXIAN-00-0"
 BUYER_EMAIL, BUYER_PASSWORD, BUYER_MOBILE = "li.hua@example.com", "Hongzao-2026!", "13600001111"
 ADDRESS = {
@@ -99,3 +102,28 @@ def sign_in(page, login: str, password: str) -> None:
     form.get_by_label("邮箱或手机号").fill(login)
     form.get_by_label("密码").fill(password)
     form.get_by_role("button", name="登录").click()
+
+
+def demo_two_shops():
+    """Two demo shops' products, both under their free-shipping amounts: the demo farmer's cheapest (the
+    platform's terms: 8.00, free from 99.00) and another shop's, which ships for 6.00 and free from 200.00;
+    that shop gets a farmer who signs in with OTHER_SELLER_MOBILE. Returns the two stock records."""
+    from django.contrib.auth import get_user_model
+
+    from shop.partner.models import StockRecord
+    from vendors.demo import DEMO_SELLER_MOBILE
+
+    dates = StockRecord.objects.filter(partner__users__username=DEMO_SELLER_MOBILE).order_by("price", "pk").first()
+    millet = (
+        StockRecord.objects.exclude(partner=dates.partner)
+        .filter(price__lt=99)
+        .select_related("partner__vendor", "product")
+        .order_by("pk")
+        .first()
+    )
+    vendor = millet.partner.vendor
+    vendor.shipping_fee, vendor.free_shipping_from = Decimal("6.00"), Decimal("200.00")
+    vendor.save()
+    farmer = get_user_model().objects.create_user(username=OTHER_SELLER_MOBILE, password=OTHER_SELLER_PASSWORD)
+    millet.partner.users.add(farmer)
+    return dates, millet

@@ -14,6 +14,7 @@ from oscar.test.factories import UserFactory
 
 from shop.order.models import Order
 from shop.partner.models import StockRecord
+from tests.factories import CHECKOUT_ADDRESS
 from tests.factories.live_sales import make_buyer, make_event, make_item, snap_up
 from tests.factories.pages import fill_address
 from vendors.fulfilment.services import order_part_cancel
@@ -311,17 +312,7 @@ def test_a_buyer_without_an_address_adds_one_and_comes_back_to_the_event(django_
     # when
     address_page = snap_form(page, live_item).submit().follow()
     form = next(f for f in address_page.forms.values() if "line1" in f.fields)
-    fill_address(
-        form,
-        {
-            "first_name": "王小明",
-            "phone_number": "13812345678",
-            "state": "山西省",
-            "line4": "吕梁市",
-            "line3": "临县",
-            "line1": "城关镇王家庄村3号",
-        },
-    )
+    fill_address(form, CHECKOUT_ADDRESS)
     back = form.submit()
     # then
     assert address_page.request.path == reverse("customer:address-create")

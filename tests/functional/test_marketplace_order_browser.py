@@ -11,15 +11,16 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from shop.order.models import Order
-from shop.partner.models import StockRecord
 from tests.factories.browser import (
     BUYER_EMAIL,
     BUYER_MOBILE,
     BUYER_PASSWORD,
+    OTHER_SELLER_MOBILE,
+    OTHER_SELLER_PASSWORD,
+    demo_two_shops,
     enter_chinese_address,
     message,
     register,
@@ -27,10 +28,6 @@ from tests.factories.browser import (
 )
 from vendors.demo import DEMO_SELLER_MOBILE
 from vendors.notifications.models import Message
-
-User = get_user_model()
-
-OTHER_SELLER_MOBILE, OTHER_SELLER_PASSWORD = "13900000002", "Xiaomi-2026!"
 
 
 def _add_to_basket(page, shop_url: str, stockrecord) -> None:
@@ -57,19 +54,8 @@ def _ship(page, shop_url: str, order, title: str, other_title: str, tracking_num
 def test_a_buyer_orders_from_two_shops_pays_each_shops_shipping_and_sees_both_parcels(shop_url, demo_logins, new_page):
     # given: the demo farmer's cheapest product (the platform's terms: 8.00, free from 99.00) and another
     # shop's, which ships for 6.00 and free from 200.00; a farmer of that shop signs in with its mobile
-    dates = StockRecord.objects.filter(partner__users__username=DEMO_SELLER_MOBILE).order_by("price", "pk").first()
-    millet = (
-        StockRecord.objects.exclude(partner=dates.partner)
-        .filter(price__lt=99)
-        .select_related("partner__vendor", "product")
-        .order_by("pk")
-        .first()
-    )
+    dates, millet = demo_two_shops()
     dates_vendor, millet_vendor = dates.partner.vendor, millet.partner.vendor
-    millet_vendor.shipping_fee, millet_vendor.free_shipping_from = Decimal("6.00"), Decimal("200.00")
-    millet_vendor.save()
-    farmer = User.objects.create_user(username=OTHER_SELLER_MOBILE, password=OTHER_SELLER_PASSWORD)
-    millet.partner.users.add(farmer)
     buyer_page, dates_page, millet_page = new_page("buyer"), new_page("dates-farmer"), new_page("millet-farmer")
     goods = dates.price + millet.price
 

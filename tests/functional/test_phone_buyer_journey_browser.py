@@ -14,15 +14,19 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from shop.order.models import Order
-from shop.partner.models import StockRecord
-from tests.factories.browser import sign_in, sms_code_sent_to
+from tests.factories.browser import (
+    OTHER_SELLER_MOBILE,
+    OTHER_SELLER_PASSWORD,
+    demo_two_shops,
+    sign_in,
+    sms_code_sent_to,
+)
 from vendors.demo import DEMO_SELLER_MOBILE
 from vendors.models import OrderPart
 
 User = get_user_model()
 
 BUYER_MOBILE = "15912345678"
-OTHER_SELLER_MOBILE, OTHER_SELLER_PASSWORD = "13900000002", "Xiaomi-2026!"
 PASTED = "收货人：张秀英\n手机号码：159-1234-5678\n所在地区：山西省 忻州市 静乐县\n详细地址：鹅城镇西坡村5号"
 
 
@@ -36,28 +40,9 @@ def _add_to_basket(page, shop_url: str, stockrecord) -> None:
     expect(page.locator("#messages .alert-success")).to_contain_text(stockrecord.product.title)
 
 
-def _two_shops():
-    """The demo farmer's cheapest product (8.00 shipping) and another shop's (6.00 shipping), both under
-    the free-shipping amounts; a farmer of the second shop who signs in with its mobile number."""
-    dates = StockRecord.objects.filter(partner__users__username=DEMO_SELLER_MOBILE).order_by("price", "pk").first()
-    millet = (
-        StockRecord.objects.exclude(partner=dates.partner)
-        .filter(price__lt=99)
-        .select_related("partner__vendor", "product")
-        .order_by("pk")
-        .first()
-    )
-    vendor = millet.partner.vendor
-    vendor.shipping_fee, vendor.free_shipping_from = Decimal("6.00"), Decimal("200.00")
-    vendor.save()
-    farmer = User.objects.create_user(username=OTHER_SELLER_MOBILE, password=OTHER_SELLER_PASSWORD)
-    millet.partner.users.add(farmer)
-    return dates, millet
-
-
 @pytest.mark.browser
 def test_a_buyer_with_only_a_mobile_number_buys_from_two_shops_and_cancels_one(shop_url, demo_logins, new_page):
-    dates, millet = _two_shops()
+    dates, millet = demo_two_shops()
     parcel_dates, parcel_millet = dates.price + Decimal("8.00"), millet.price + Decimal("6.00")
     total = parcel_dates + parcel_millet
     buyer = new_page("buyer")
