@@ -20,7 +20,8 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 # Workers are recycled now and then, a little apart, so a slow leak never grows without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
+# 0: a worker is never recycled in the middle of a crowd, closing the connections it keeps alive (docs/serving.md).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
 max_requests_jitter = max_requests // 10
 # Load the application once before forking: workers share its memory and start at once.
 preload_app = True

@@ -99,7 +99,10 @@ def run(*, china) -> list[Row]:
                     f"Snap-up, {connections} connections: orders/s (first tap to last of {orders} orders written)",
                     f"{per_second:.0f}",
                 ),
-                Row(f"Snap-up, {connections} connections: tap p50 / p99", f"{tap.p50} / {tap.p99}"),
+                Row(
+                    f"Snap-up, {connections} connections: taps answered per second, tap p50 / p99",
+                    f"{tap.rps:.0f}, {tap.p50} / {tap.p99}",
+                ),
                 Row(
                     f"Snap-up, {connections} connections: oversold, errors (>= 500 or socket)",
                     f"{oversold}, {tap.errors_told()}",
@@ -121,11 +124,18 @@ def run(*, china) -> list[Row]:
         ]
         server_errors = [line for line in server.log().splitlines() if "Traceback" in line or "[ERROR]" in line]
         rows.append(Row("Server errors logged during the live runs", str(len(server_errors))))
+        if server_errors:
+            print("live: the server's log around its first error:\n" + _around(server.log(), server_errors[0]))
     finally:
         writer.terminate()
         writer.wait(timeout=30)
         server.stop()
     return rows
+
+
+def _around(log: str, line: str, *, lines: int = 30) -> str:
+    at = log.index(line)
+    return "\n".join(log[at:].splitlines()[:lines])
 
 
 def _wait_for_orders(item, *, seconds: float = 300) -> None:
@@ -173,7 +183,7 @@ def _wrk(server, path: str, connections: int, seconds: int, script: Path | None 
 
 
 def _wrk_snapup(server, event, item, buyers: list[tuple[str, str]], connections: int) -> _Result:
-    folder = Path(tempfile.mkdtemp(prefix="vm-bench-live-"))
+    folder = Path(tempfile.mkdtemp(prefix="live-", dir=settings.BENCH_TMP))
     (folder / "buyers.txt").write_text("".join(f"{session} {csrf}\n" for session, csrf in buyers))
     script = folder / "snapup.lua"
     path = f"/live/{event.slug}/items/{item.pk}/snap/"
