@@ -4,6 +4,7 @@ showing a suspended shop's or a delisted product once the change committed.
 
 Time is moved on by replacing the page cache's clock (no test waits)."""
 
+import gzip
 import re
 import time
 from decimal import Decimal
@@ -72,6 +73,26 @@ def test_the_next_visitor_gets_the_page_from_the_cache_without_a_cookie_or_a_tok
     assert (dict(rendered.cookies), dict(cached.cookies)) == ({}, {})
     assert TOKEN.findall(cached.content) == []
     assert cached.content.count(b'name="csrfmiddlewaretoken" value=""') >= 2  # language and add-to-basket forms
+
+
+def test_a_phone_that_accepts_gzip_is_sent_the_cached_page_gzipped(page_cache, shop):
+    # given
+    _, _, product = shop
+    url = product.get_absolute_url()
+    phone = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
+    # when
+    rendered = Client().get(url, **phone)
+    cached = Client().get(url, **phone)
+    plain = Client().get(url)
+    # then
+    assert (rendered["X-Page-Cache"], cached["X-Page-Cache"], plain["X-Page-Cache"]) == ("miss", "hit", "hit")
+    assert rendered["Content-Encoding"] == cached["Content-Encoding"] == "gzip"
+    assert not plain.has_header("Content-Encoding")
+    assert gzip.decompress(rendered.content) == gzip.decompress(cached.content) == plain.content
+    assert "临县红枣 特级" in plain.content.decode()
+    assert len(cached.content) < len(plain.content) / 3
+    assert int(cached["Content-Length"]) == len(cached.content)
+    assert all("Accept-Encoding" in answer["Vary"] for answer in (rendered, cached, plain))
 
 
 @pytest.mark.parametrize("page", ["home", "catalogue", "directory", "storefront", "live list", "live event"])

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import redis
 from django.conf import settings
+from redis.commands.core import Script
 
 from vendors.live.models import LiveBuyer, LiveItem
 from vendors.live.redis_client import live_redis
@@ -65,6 +66,17 @@ class Admission:
     generation: str | None = None  # None: admitted without Redis (the database decides)
 
 
+_scripts: dict[str, Script] = {}
+
+
+def _run(client: redis.Redis, source: str, keys: list[str], *args):
+    """A script by its SHA (EVALSHA: the text is sent once per server, not with every tap)."""
+    script = _scripts.get(source)
+    if script is None:
+        script = _scripts[source] = client.register_script(source)
+    return script(keys=keys, args=args, client=client)
+
+
 def _keys(item_id: int) -> list[str]:
     prefix = f"{settings.LIVE_KEY_PREFIX}:item:{item_id}"
     return [f"{prefix}:left", f"{prefix}:buyers", f"{prefix}:generation"]
@@ -77,7 +89,7 @@ def admit(*, item_id: int, user_id: int, quantity: int, limit: int) -> Admission
         return Admission(ADMITTED)
     try:
         for _attempt in range(40):
-            code, generation = client.eval(_ADMIT, 3, *_keys(item_id), user_id, quantity, limit)
+            code, generation = _run(client, _ADMIT, _keys(item_id), user_id, quantity, limit)
             if code != -2:
                 return Admission(_OUTCOMES[int(code)], generation.decode())
             # One tap rebuilds the counters; the others of the same instant wait for it.
@@ -96,7 +108,7 @@ def release(*, item_id: int, user_id: int, quantity: int, admission: Admission) 
     if client is None or admission.generation is None:
         return
     try:
-        client.eval(_RELEASE, 3, *_keys(item_id), user_id, quantity, admission.generation)
+        _run(client, _RELEASE, _keys(item_id), user_id, quantity, admission.generation)
     except redis.RedisError:
         logger.warning("live release of item %s failed: the next rebuild restores it", item_id, exc_info=True)
 
@@ -109,7 +121,7 @@ def counters_rebuild(*, item_id: int) -> None:
     item = LiveItem.objects.values("quantity", "sold").get(pk=item_id)
     held = LiveBuyer.objects.filter(item_id=item_id, units__gt=0).values_list("user_id", "units")
     pairs = [value for user_id, units in held for value in (user_id, units)]
-    client.eval(_REBUILD, 3, *_keys(item_id), uuid.uuid4().hex, item["quantity"] - item["sold"], *pairs)
+    _run(client, _REBUILD, _keys(item_id), uuid.uuid4().hex, item["quantity"] - item["sold"], *pairs)
 
 
 def remaining(*, item_ids: list[int]) -> dict[int, int | None]:

@@ -35,6 +35,7 @@ from vendors.models import Vendor
 
 STATUS_SECONDS = 1
 OFFER_SECONDS = 3
+LOCAL_OFFER_SECONDS = 1
 
 
 def _public_items() -> QuerySet:
@@ -110,8 +111,19 @@ def _event_status(event_id: int, now) -> dict:
 
 
 def live_item_offer(*, item_id: int) -> LiveItemOffer | None:
-    """The item's price, limit, window and whether it may sell (event scheduled, shop approved); cached."""
+    """The item's price, limit, window and whether it may sell (event scheduled, shop approved): from this
+    process's memory (a second), else the shared cache (a few seconds), else the database. The tap's statement
+    checks the window, the event and the shop again, so a stale offer never sells what it should not."""
     key = f"live:offer:{item_id}"
+    local = caches["live-status"]
+    offer = local.get(key)
+    if offer is None:
+        offer = _shared_offer(key, item_id)
+        local.set(key, offer, LOCAL_OFFER_SECONDS)
+    return offer
+
+
+def _shared_offer(key: str, item_id: int) -> LiveItemOffer | None:
     offer = cache.get(key)
     if offer is None:
         item = LiveItem.objects.select_related("event", "vendor").filter(pk=item_id).first()
