@@ -118,8 +118,11 @@ def clear_cache() -> None:
     """Empty this test process's caches without FLUSHDB (Redis may hold a broker queue too)."""
     from django.core.cache import cache, caches
 
+    from shop.core import pagecache
+
     caches["thumbnails"].clear()
     caches["live-status"].clear()
+    pagecache.LOCAL.clear()
 
     if settings.REDIS_URL:
         client = cache._cache.get_client(write=True)

@@ -99,15 +99,15 @@ SITE_ID = 1
 MIDDLEWARE = [
     # /healthz/ answers here, before any other middleware: no session, no database (shop.core.middleware).
     "shop.core.middleware.HealthCheckMiddleware",
+    # Anonymous visitors' catalogue, shop and live pages from Redis, before anything else is touched; a
+    # stored page keeps the headers the middleware below gave it (shop.core.pagecache, docs/pages.md).
+    "shop.core.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (compressed, hashed names under production settings): gunicorn alone serves a complete site.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.core.middleware.ContentSecurityPolicyMiddleware",
     # What every open live-sale page polls, answered before sessions and users (vendors.web.live.middleware).
     "vendors.web.live.middleware.LiveStatusMiddleware",
-    # Anonymous visitors' catalogue, shop and live pages from Redis, before sessions and the database
-    # are touched (shop.core.pagecache, docs/pages.md).
-    "shop.core.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shop.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -33,6 +33,7 @@ A cache hit costs one Redis round trip and no session, no database query, no tem
 
 import gzip
 import re
+import threading
 import time
 from hashlib import sha1
 
@@ -47,10 +48,39 @@ GENERATION_KEY = "pages:generation"
 # A hold whose release was lost (the process died between commit and release) ends by itself.
 HOLD_SECONDS = 30
 CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
-STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
+NOT_STORED_HEADERS = ("Content-Length", "X-Page-Cache")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 GZIP_SUFFIX = ":gz"
 _compiled: dict[tuple, re.Pattern] = {}
+
+
+class _LocalPages:
+    """This process's copies of the entries it served last: a hit then reads two small keys from Redis instead
+    of the whole page. Bounded (the oldest copy goes first); a copy is used only while young and only under
+    the generation Redis holds now, so it is never more stale than the shared entry."""
+
+    LIMIT = 300
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        return self._entries.get(key)
+
+    def put(self, key: str, entry: tuple) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+            if len(self._entries) >= self.LIMIT:
+                del self._entries[next(iter(self._entries))]
+            self._entries[key] = entry
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+LOCAL = _LocalPages()
 
 
 def page_cache_hold() -> None:
@@ -82,6 +112,8 @@ def _cacheable(request) -> bool:
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
+        # SecurityMiddleware, further down, sends a plain-HTTP visitor to HTTPS first.
+        and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
         and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         and not request.COOKIES.get("messages")
         and _paths().fullmatch(request.path_info) is not None
@@ -109,6 +141,12 @@ class AnonymousPageCacheMiddleware:
         gzipped = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
         started = time.time()
         variant = key + GZIP_SUFFIX if gzipped else key
+        # A young copy in this process's memory needs only the hold and the generation from Redis.
+        kept = LOCAL.get(variant)
+        if kept is not None and started - kept[1] < settings.PAGE_CACHE_SECONDS / 2:
+            found = cache.get_many([HOLD_KEY, GENERATION_KEY])
+            if HOLD_KEY not in found and found.get(GENERATION_KEY) == kept[0]:
+                return self._replay(kept, request)
         found = cache.get_many([HOLD_KEY, GENERATION_KEY, variant])
         generation = found.get(GENERATION_KEY, 0)
         entry = found.get(variant)
@@ -122,6 +160,8 @@ class AnonymousPageCacheMiddleware:
             if started - entry[1] < settings.PAGE_CACHE_SECONDS / 2 or not cache.add(
                 f"{key}:renewing", 1, settings.PAGE_CACHE_SECONDS
             ):
+                if GENERATION_KEY in found:
+                    LOCAL.put(variant, entry)
                 return self._replay(entry, request)
         response = self._render(request)
         self._store(response, key, generation, started, gzipped=gzipped)
@@ -150,15 +190,17 @@ class AnonymousPageCacheMiddleware:
             response["X-Page-Cache"] = "bypass"
             return
         patch_vary_headers(response, ("Accept-Encoding",))
-        headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+        # Every header the chain below set (content type, language, CSP, HSTS ...), replayed as they were.
+        headers = {name: value for name, value in response.items() if name not in NOT_STORED_HEADERS}
         compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
-        cache.set_many(
-            {
-                key: (generation, started, headers, response.content),
-                key + GZIP_SUFFIX: (generation, started, {**headers, "Content-Encoding": "gzip"}, compressed),
-            },
-            settings.PAGE_CACHE_SECONDS + 1,
-        )
+        entries = {
+            key: (generation, started, headers, response.content),
+            key + GZIP_SUFFIX: (generation, started, {**headers, "Content-Encoding": "gzip"}, compressed),
+        }
+        cache.set_many(entries, settings.PAGE_CACHE_SECONDS + 1)
+        # A generation that exists in Redis lets this process keep a copy (LOCAL): without one (Redis flushed
+        # or failing) every request asks Redis for the whole entry.
+        cache.add(GENERATION_KEY, 0, None)
         response["X-Page-Cache"] = "miss"
         if gzipped:
             response.content = compressed

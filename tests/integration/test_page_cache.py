@@ -73,6 +73,24 @@ def test_the_next_visitor_gets_the_page_from_the_cache_without_a_cookie_or_a_tok
     assert (dict(rendered.cookies), dict(cached.cookies)) == ({}, {})
     assert TOKEN.findall(cached.content) == []
     assert cached.content.count(b'name="csrfmiddlewaretoken" value=""') >= 2  # language and add-to-basket forms
+    # the headers the middleware below the cache gave the page come back with every copy
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"):
+        assert cached[header] == rendered[header]
+
+
+def test_a_plain_http_visitor_is_sent_to_https_even_when_the_page_is_cached(page_cache, shop):
+    # given: a visitor over HTTPS put the page in the cache
+    _, _, product = shop
+    page_cache.SECURE_SSL_REDIRECT = True
+    url = product.get_absolute_url()
+    first = Client().get(url, secure=True)
+    again = Client().get(url, secure=True)
+    # when
+    plain = Client().get(url)
+    # then
+    assert (first["X-Page-Cache"], again["X-Page-Cache"]) == ("miss", "hit")
+    assert plain.status_code == 301
+    assert plain["Location"].startswith("https://")
 
 
 def test_a_phone_that_accepts_gzip_is_sent_the_cached_page_gzipped(page_cache, shop):
