@@ -254,6 +254,24 @@ def test_past_half_its_life_one_visitor_renders_the_page_again_and_the_next_gets
     assert (next_one["X-Page-Cache"], "¥45.00" in next_one.content.decode()) == ("hit", True)
 
 
+def test_each_new_entry_is_renewed_at_half_its_life_so_a_busy_page_never_expires_under_the_crowd(
+    page_cache, shop, clock
+):
+    # given: the page rendered, then renewed at half its life
+    _, _, product = shop
+    url = product.get_absolute_url()
+    answers = [Client().get(url)["X-Page-Cache"]]
+    clock(2.1)
+    answers.append(Client().get(url)["X-Page-Cache"])
+    # when: the renewed entry reaches half its life, and then the time the first entry would have expired
+    clock(2.1)
+    answers += [Client().get(url)["X-Page-Cache"], Client().get(url)["X-Page-Cache"]]
+    clock(1.9)
+    answers.append(Client().get(url)["X-Page-Cache"])
+    # then: one request renews each time, everyone else is served
+    assert answers == ["miss", "miss", "miss", "hit", "hit"]
+
+
 def test_a_suspended_shops_product_is_never_served_from_the_cache_after_the_suspension_commits(
     page_cache, shop, django_capture_on_commit_callbacks
 ):
