@@ -31,9 +31,11 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# Each server thread keeps its connection between requests (checked before reuse): opening one costs
-# PostgreSQL a process and the request about 2.5 ms, more than a snap-up's whole statement.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+# Each server thread keeps its PostgreSQL connection between requests (checked before reuse): opening one
+# costs PostgreSQL a process and the request about 2.5 ms, more than a snap-up's whole statement. (runserver,
+# the embedded setup's server, starts a thread per request: nothing to keep there.)
+_postgresql = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60 if _postgresql else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the lock instead of failing when a task writes during a request.
@@ -282,7 +284,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # with jieba's Chinese analyzer on disk. SEARCH_URL chooses another engine, e.g.
 # elasticsearch7://host:9200/products for a search cluster shared by several machines, or
 # whoosh:///path to keep Whoosh on PostgreSQL.
-_search_default = "postgres://" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else ""
+_search_default = "postgres://" if _postgresql else ""
 SEARCH_URL = env("SEARCH_URL", default=_search_default or f"whoosh://{VAR_DIR / 'whoosh_index'}")
 if SEARCH_URL.startswith(("postgres://", "postgresql://")):
     HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "shop.search.postgres.PostgresSearchEngine"}}
