@@ -105,6 +105,25 @@ def test_the_buyer_reviews_a_delivered_line_and_the_product_page_shows_it_as_bou
     ]
 
 
+@pytest.mark.parametrize(
+    ("first_name", "last_name", "shown"), [("王大山", "", "王**"), ("大山", "王", "王**"), ("", "", "匿名买家")]
+)
+def test_the_product_page_shows_a_reviewer_as_the_first_character_and_two_stars(
+    django_app, two_vendor_order, first_name, last_name, shown
+):
+    # given
+    w = two_vendor_order
+    w.buyer.first_name, w.buyer.last_name = first_name, last_name
+    w.buyer.save()
+    deliver(w.part_a)
+    review = review_write(buyer=w.buyer, line=line_of(w.order, w.dates), score=5, body="枣子很甜")
+    # when
+    page = django_app.get(w.dates.get_absolute_url())
+    # then
+    assert page.html.select_one(f"#review_{review.pk} .review-head small").text.split(" · ")[0] == shown
+    assert "大山" not in page.text
+
+
 def test_no_review_button_on_an_order_not_delivered(django_app, two_vendor_order):
     # given: B shipped, not received yet; A waiting
     w = two_vendor_order
