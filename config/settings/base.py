@@ -358,7 +358,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
 ]
 OSCAR_SEARCH_FACETS = {"fields": {}, "queries": {}}
 OSCAR_PRODUCTS_PER_PAGE = env.int("OSCAR_PRODUCTS_PER_PAGE", default=24)
-OSCAR_THUMBNAILER = "oscar.core.thumbnails.SorlThumbnail"
+OSCAR_THUMBNAILER = "shop.core.thumbnails.RetryingSorlThumbnail"
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 # Thumbnail lookups (one per product on a listing) hit a per-process memory
 # cache first, then the database table that is shared by every process; a
