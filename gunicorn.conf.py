@@ -19,8 +19,8 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
 # A request stuck this long is killed with its worker (a checkout waits on row locks, never this long).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
-# Workers are recycled now and then, a little apart, so a slow leak never grows without bound.
-# 0: a worker is never recycled in the middle of a crowd, closing the connections it keeps alive (docs/serving.md).
+# Workers are not recycled after a number of requests: one recycled in the middle of a crowd closes the
+# connections it keeps alive (docs/serving.md). Set GUNICORN_MAX_REQUESTS if a worker's memory ever grows.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
 max_requests_jitter = max_requests // 10
 # Load the application once before forking: workers share its memory and start at once.

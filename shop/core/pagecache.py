@@ -21,12 +21,16 @@ Rules:
   generation and the entry are read in one round trip (one MGET), so no visitor gets a page
   rendered before a suspension once the suspension has committed.
 - Redis failing is a miss (shop.core.cache): the page is rendered.
-
+- First in the chain after /healthz/: a stored page has been through the rest of the middleware, and
+  every header it got there (CSP, HSTS, content type ...) is stored and replayed with it. A plain-HTTP
+  request that SecurityMiddleware would send to HTTPS is never answered from the cache.
 - Compressed once, sent compressed many times: each page is stored twice, as rendered and gzipped
   (``<key>:gz``), and a visitor whose browser accepts gzip (every phone's does) is sent the gzipped
   copy, about a seventh of the bytes, with ``Vary: Accept-Encoding``. Only these pages are compressed:
   they carry no CSRF token and nothing of the visitor, so compressing them leaks nothing (BREACH
   needs a secret in the page).
+- Each process keeps a copy of the entries it served (``LOCAL``): while young, such a copy needs only
+  the hold and the generation from Redis (still one MGET, so the rule on changes above holds).
 
 A cache hit costs one Redis round trip and no session, no database query, no template.
 """
