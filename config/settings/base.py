@@ -273,6 +273,21 @@ PAGE_CACHE_PATHS = [
     r"/live/[^/]+/",  # one live sale's page
     r"/search/",  # search results (the query string is part of the key): the crowd searches the same words
 ]
+# Of those, the pages that are the same for a signed-in visitor but for her header and footer, which
+# static/js/visitor.js fills in: she is sent them from the cache too once her browser has shown it runs
+# that script (its cookie PAGE_CACHE_SCRIPT_COOKIE). Product pages are not among them (her reviews,
+# wish lists and stock alerts are on them).
+PAGE_CACHE_SIGNED_IN_PATHS = [
+    r"/",
+    r"/catalogue/",
+    r"/catalogue/category/.*",
+    r"/vendors/",
+    r"/vendors/(?!apply/)[^/]+/",
+    r"/live/",
+    r"/live/[^/]+/",
+    r"/search/",
+]
+PAGE_CACHE_SCRIPT_COOKIE = "vm_js"
 
 # Mail: console unless EMAIL_URL says otherwise (e.g. smtp+tls://user:pass@host:587).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -1,9 +1,11 @@
 """Whole pages for anonymous visitors, from the shared cache (Redis), a few seconds old at most.
 
 Rules:
-- Only GET of the paths in ``settings.PAGE_CACHE_PATHS``, for a visitor with no session cookie
-  (so nobody signed in, no guest checkout under way, no flash message kept in a session) and no
-  messages cookie. Everyone else gets the page rendered for them, as before.
+- Only GET of the paths in ``settings.PAGE_CACHE_PATHS``, for a visitor with no messages cookie and
+  either no session cookie or, on ``settings.PAGE_CACHE_SIGNED_IN_PATHS`` (the listings and live pages,
+  the same for everyone but for the header and footer), a browser that has shown it runs
+  static/js/visitor.js (its cookie): that script fills in a signed-in visitor's header and footer
+  links as it fills in everyone's token and basket. Everyone else gets the page rendered for them.
 - What a cached page must not carry: the page is rendered for a *neutral* visitor (the request's
   basket and CSRF cookies are hidden from the view), every CSRF token in it is blanked and the CSRF
   cookie is not sent. The small per-visitor part (CSRF token, basket total, the basket's dropdown)
@@ -105,22 +107,30 @@ def page_cache_release() -> None:
     cache.delete(HOLD_KEY)
 
 
-def _paths() -> re.Pattern:
-    key = tuple(settings.PAGE_CACHE_PATHS)
+def _paths(paths: list[str]) -> re.Pattern:
+    key = tuple(paths)
     if key not in _compiled:
         _compiled[key] = re.compile("|".join(f"(?:{p})" for p in key))
     return _compiled[key]
 
 
 def _cacheable(request) -> bool:
-    return (
+    if not (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
         # SecurityMiddleware, further down, sends a plain-HTTP visitor to HTTPS first.
         and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
-        and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         and not request.COOKIES.get("messages")
-        and _paths().fullmatch(request.path_info) is not None
+        and _paths(settings.PAGE_CACHE_PATHS).fullmatch(request.path_info) is not None
+    ):
+        return False
+    if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return True
+    # Someone with a session (signed in, or a guest with a basket): only the pages that differ for her in what
+    # static/js/visitor.js fills in, and only once her browser has shown that it runs it.
+    return (
+        request.COOKIES.get(settings.PAGE_CACHE_SCRIPT_COOKIE) == "1"
+        and _paths(settings.PAGE_CACHE_SIGNED_IN_PATHS).fullmatch(request.path_info) is not None
     )
 
 
@@ -180,8 +190,9 @@ class AnonymousPageCacheMiddleware:
 
     def _render(self, request):
         """The page as a visitor without basket or CSRF cookie sees it, with its CSRF tokens blanked."""
-        # The request's own cookies that change what a page shows for this visitor only.
-        for name in (settings.CSRF_COOKIE_NAME, settings.OSCAR_BASKET_COOKIE_OPEN):
+        # The request's own cookies that change what a page shows for this visitor only (the session's: who
+        # she is; the page is rendered for nobody).
+        for name in (settings.CSRF_COOKIE_NAME, settings.OSCAR_BASKET_COOKIE_OPEN, settings.SESSION_COOKIE_NAME):
             request.COOKIES.pop(name, None)
         request.page_cache_neutral = True
         response = self.get_response(request)

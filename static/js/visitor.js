@@ -1,11 +1,33 @@
 /* The per-visitor part of a page served from the shared cache (shop.core.pagecache).
-   Such a page carries blank CSRF tokens and an empty basket: this asks /visitor.json once for the
-   visitor's own token (it also sets the CSRF cookie) and basket count, and fills them in. A page rendered
+   Such a page carries blank CSRF tokens, an empty basket and the header of someone signed out: this asks
+   /visitor.json once for the visitor's own token (it also sets the CSRF cookie), basket count and, when
+   she is signed in, her header's links, and fills them in. A page rendered
    for this visitor alone has its tokens already and asks for nothing. */
 (function () {
   "use strict";
   var script = document.currentScript;
   var url = script.getAttribute("data-visitor-url");
+  // Tells the page cache that this browser runs this script: a signed-in visitor may then be sent the shared
+  // pages, which this script makes hers (shop.core.pagecache). Without it she gets pages rendered for her.
+  document.cookie = "vm_js=1; path=/; max-age=31536000; samesite=lax";
+
+  function show(selector, shown) {
+    document.querySelectorAll(selector).forEach(function (el) { el.hidden = !shown; });
+  }
+
+  function fillAccount(account) {
+    if (!account || !account.signed_in) {
+      return;
+    }
+    show("[data-visitor-signed-out]", false);
+    show("[data-visitor-signed-in]", true);
+    show("[data-visitor-staff]", !!account.staff);
+    var seller = document.querySelector("[data-visitor-seller]");
+    if (seller && account.seller) {
+      seller.href = account.seller.href;
+      seller.textContent = account.seller.label;
+    }
+  }
 
   function blankTokens() {
     return Array.prototype.filter.call(
@@ -20,6 +42,7 @@
       el.textContent = state.basket.count || "";
       el.hidden = !state.basket.count;
     });
+    fillAccount(state.account);
   }
 
   function load() {

@@ -17,7 +17,7 @@ from django.urls import reverse
 from shop.core import pagecache
 from shop.partner.models import StockRecord
 from shop.partner.strategy import Selector
-from tests.factories.live_sales import make_event, make_item
+from tests.factories.live_sales import make_buyer, make_event, make_item
 from tests.factories.marketplace import make_product, make_vendor
 from vendors.listings.services import vendor_product_set_listed
 from vendors.live.counters import live_event_counters_flush
@@ -168,7 +168,73 @@ def test_a_signed_in_visitors_page_is_neither_served_from_nor_put_in_the_cache(p
     assert 'id="logout_link"' in own.content.decode()
     assert TOKEN.findall(own.content) != []
     assert shared["X-Page-Cache"] == "hit"
-    assert 'id="logout_link"' not in shared.content.decode()
+    # the shared page's signed-in links are there for visitor.js to show, hidden
+    assert '<li data-visitor-signed-in hidden><a id="logout_link"' in shared.content.decode()
+
+
+def test_a_signed_in_visitor_whose_browser_runs_the_script_is_sent_the_shared_live_page_and_snaps_up(
+    page_cache, shop, china
+):
+    # given: the live page in the cache, and a buyer whose browser has run visitor.js (its cookie)
+    event = make_event()
+    item = make_item(event)
+    buyer = make_buyer(china, username="wang_xiaoming")
+    url = reverse("live:event", kwargs={"slug": event.slug})
+    anonymous, signed_in = Client(), Client(enforce_csrf_checks=True)
+    signed_in.force_login(buyer)
+    signed_in.cookies["vm_js"] = "1"
+    rendered = anonymous.get(url)
+    # when: the page, then what visitor.js asks for, then a tap with the token it got
+    shared = signed_in.get(url)
+    state = signed_in.get(reverse("visitor-state")).json()
+    tap = signed_in.post(
+        reverse("live:snap", kwargs={"slug": event.slug, "item_id": item.pk}),
+        {"csrfmiddlewaretoken": state["csrf_token"]},
+    )
+    # then
+    assert (rendered["X-Page-Cache"], shared["X-Page-Cache"]) == ("miss", "hit")
+    assert shared.content == rendered.content
+    assert "wang_xiaoming" not in shared.content.decode()
+    assert state["account"] == {
+        "signed_in": True,
+        "staff": False,
+        "seller": {"href": reverse("vendors:apply"), "label": "我要开店"},
+    }
+    assert tap.status_code == 302
+    assert "/snapped/" in tap["Location"]
+    assert Client().get(reverse("visitor-state")).json()["account"] == {"signed_in": False}
+
+
+def test_a_signed_in_visitor_whose_browser_has_not_run_the_script_gets_the_live_page_rendered_for_her(page_cache, shop):
+    # given
+    _, user, _ = shop
+    event = make_event()
+    make_item(event)
+    url = reverse("live:event", kwargs={"slug": event.slug})
+    Client().get(url)
+    signed_in = Client()
+    signed_in.force_login(user)
+    # when
+    own = signed_in.get(url)
+    # then: her own header, her own token (抢购 works without JavaScript)
+    assert "X-Page-Cache" not in own
+    assert '<li><a id="logout_link"' in own.content.decode()
+    assert TOKEN.findall(own.content) != []
+
+
+def test_a_signed_in_visitor_is_never_sent_a_product_page_from_the_cache(page_cache, shop):
+    # given
+    _, user, product = shop
+    url = product.get_absolute_url()
+    Client().get(url)
+    signed_in = Client()
+    signed_in.force_login(user)
+    signed_in.cookies["vm_js"] = "1"
+    # when
+    own = signed_in.get(url)
+    # then
+    assert "X-Page-Cache" not in own
+    assert TOKEN.findall(own.content) != []
 
 
 def test_signed_in_visitors_share_a_cards_picture_and_title_but_each_gets_their_own_token(page_cache, shop):

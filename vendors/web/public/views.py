@@ -33,6 +33,7 @@ from vendors.storefront.selectors import (
     storefront_vendor_list,
     storefront_vendor_products,
 )
+from vendors.templatetags.seller_tags import seller_entry
 from vendors.web.live.views import live_view_count
 from vendors.web.public.forms import InvitationAcceptForm, VendorApplicationForm
 
@@ -222,9 +223,20 @@ class StorefrontView(generic.ListView):
 @never_cache
 def visitor_state(request):
     """What a cached page leaves out for this visitor (shop.core.pagecache): a CSRF token for its forms
-    (the cookie comes with it) and the number of items in the basket (the header's count); counts a view of
-    a live event's page when asked (``?live_event=<id>``). static/js/visitor.js fills them in."""
+    (the cookie comes with it), the number of items in the basket (the header's count), and whether she is
+    signed in (her header's links: 我的, her seller link, the dashboard for staff); counts a view of a live
+    event's page when asked (``?live_event=<id>``). static/js/visitor.js fills them in."""
     live_event = request.GET.get("live_event", "")
     if live_event.isdigit():
         live_view_count(request, event_id=int(live_event))
-    return JsonResponse({"csrf_token": get_token(request), "basket": {"count": request.basket.num_items}})
+    user = request.user
+    account = {"signed_in": False}
+    if user.is_authenticated:
+        account = {
+            "signed_in": True,
+            "staff": user.is_staff,
+            "seller": seller_entry(vendor_application_for_user(user)),
+        }
+    return JsonResponse(
+        {"csrf_token": get_token(request), "basket": {"count": request.basket.num_items}, "account": account}
+    )
