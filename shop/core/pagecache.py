@@ -1,4 +1,4 @@
-"""Whole pages for anonymous visitors, from the shared cache (Redis), a few seconds old at most.
+"""Whole pages shared by every visitor, from the shared cache (Redis), a few seconds old at most.
 
 Rules:
 - Only GET of the paths in ``settings.PAGE_CACHE_PATHS``, for a visitor with no messages cookie and
