@@ -169,23 +169,22 @@ class AnonymousPageCacheMiddleware:
             response["X-Page-Cache"] = "hold"
             return response
         renewing = f"{key}:renewing"
+        renewer = False
         if entry is not None and entry[0] == generation and started - entry[1] < settings.PAGE_CACHE_SECONDS:
             # Past half its life one request renders the page again while the others are still
             # served this entry: a crowd never renders a page all at once when it expires.
-            if started - entry[1] < settings.PAGE_CACHE_SECONDS / 2 or not cache.add(
-                renewing, 1, settings.PAGE_CACHE_SECONDS
-            ):
+            young = started - entry[1] < settings.PAGE_CACHE_SECONDS / 2
+            renewer = not young and cache.add(renewing, 1, settings.PAGE_CACHE_SECONDS)
+            if not renewer:
                 if GENERATION_KEY in found:
                     LOCAL.put(variant, entry)
                 return self._replay(entry, request)
-            response = self._render(request)
-            self._store(response, key, generation, started, gzipped=gzipped)
+        response = self._render(request)
+        self._store(response, key, generation, started, gzipped=gzipped)
+        if renewer:
             # The new entry's own half-life is renewed the same way (the mark would otherwise outlive it,
             # and the entry expire under the crowd: every request rendering at once).
             cache.delete(renewing)
-            return response
-        response = self._render(request)
-        self._store(response, key, generation, started, gzipped=gzipped)
         return response
 
     def _render(self, request):
