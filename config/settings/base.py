@@ -268,7 +268,7 @@ PAGE_CACHE_PATHS = [
     r"/",  # the home page
     r"/catalogue/.*",  # the catalogue, category pages and product pages
     r"/vendors/",  # the shop directory
-    r"/vendors/(?!apply/)[^/]+/",  # a shop's storefront
+    r"/vendors/(?!apply/|signed-in/)[^/]+/",  # a shop's storefront (not where signing in lands)
     r"/live/",  # the live sales
     r"/live/[^/]+/",  # one live sale's page
     r"/search/",  # search results (the query string is part of the key): the crowd searches the same words
@@ -282,7 +282,7 @@ PAGE_CACHE_SIGNED_IN_PATHS = [
     r"/catalogue/",
     r"/catalogue/category/.*",
     r"/vendors/",
-    r"/vendors/(?!apply/)[^/]+/",
+    r"/vendors/(?!apply/|signed-in/)[^/]+/",
     r"/live/",
     r"/live/[^/]+/",
     r"/search/",

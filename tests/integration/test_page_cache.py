@@ -10,9 +10,10 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.test import Client, RequestFactory
-from django.urls import reverse
+from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
 
 from shop.core import pagecache
 from shop.partner.models import StockRecord
@@ -203,6 +204,41 @@ def test_a_signed_in_visitor_whose_browser_runs_the_script_is_sent_the_shared_li
     assert tap.status_code == 302
     assert "/snapped/" in tap["Location"]
     assert Client().get(reverse("visitor-state")).json()["account"] == {"signed_in": False}
+
+
+def _routes(resolver=None, prefix="/"):
+    """Every URL pattern of the site as a sample path (each converter a word), with the name of the view that
+    answers it (the pattern's own when the sample does not resolve, as for a regular expression)."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        route = prefix + re.sub(r"<[^>]+>", "x", str(pattern.pattern)).lstrip("^").rstrip("$")
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern, route)
+            continue
+        try:
+            callback = resolve(route).func
+        except Resolver404:
+            callback = pattern.callback
+        view = getattr(callback, "view_class", callback)
+        yield route, f"{view.__module__}.{view.__qualname__}"
+
+
+def test_signed_in_visitors_are_sent_from_the_cache_only_the_listings_and_live_pages():
+    # given: the views whose pages are the same for everyone but for the header and footer
+    shared = {
+        "vendors.web.home.views.HomeView",
+        "shop.catalogue.views.CatalogueView",
+        "shop.catalogue.views.ProductCategoryView",
+        "vendors.web.public.views.VendorDirectoryView",
+        "vendors.web.public.views.StorefrontView",
+        "vendors.web.live.views.EventListView",
+        "vendors.web.live.views.EventView",
+        "shop.search.views.search.FacetedSearchView",
+    }
+    signed_in_paths = pagecache._paths(settings.PAGE_CACHE_SIGNED_IN_PATHS)
+    # when
+    matched = {view for route, view in _routes() if signed_in_paths.fullmatch(route)}
+    # then: nothing else (where signing in lands, an application, a seller's page) is ever shared with her
+    assert matched <= shared
 
 
 def test_a_signed_in_visitor_whose_browser_has_not_run_the_script_gets_the_live_page_rendered_for_her(page_cache, shop):
