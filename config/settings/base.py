@@ -104,6 +104,8 @@ MIDDLEWARE = [
     # Anonymous visitors' catalogue, shop and live pages from Redis, before anything else is touched; a
     # stored page keeps the headers the middleware below gave it (shop.core.pagecache, docs/pages.md).
     "shop.core.pagecache.AnonymousPageCacheMiddleware",
+    # A signed-in buyer's basket and account pages, kept for her alone (the same module).
+    "shop.core.pagecache.PrivatePageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (compressed, hashed names under production settings): gunicorn alone serves a complete site.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -288,6 +290,9 @@ PAGE_CACHE_SIGNED_IN_PATHS = [
     r"/search/",
 ]
 PAGE_CACHE_SCRIPT_COOKIE = "vm_js"
+# A signed-in buyer's own pages, kept for her alone for PAGE_CACHE_SECONDS and dropped when her basket or
+# account changes (shop.core.pagecache.PrivatePageCacheMiddleware): what she opens again and again.
+PRIVATE_PAGE_CACHE_PATHS = [r"/basket/", r"/accounts/profile/"]
 
 # Mail: console unless EMAIL_URL says otherwise (e.g. smtp+tls://user:pass@host:587).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

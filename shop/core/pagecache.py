@@ -47,7 +47,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.module_loading import import_string
 
 HOLD_KEY = "pages:hold"
 GENERATION_KEY = "pages:generation"
@@ -160,7 +161,7 @@ class AnonymousPageCacheMiddleware:
         if kept is not None and started - kept[1] < settings.PAGE_CACHE_SECONDS / 2:
             found = cache.get_many([HOLD_KEY, GENERATION_KEY])
             if HOLD_KEY not in found and found.get(GENERATION_KEY) == kept[0]:
-                return self._replay(kept, request)
+                return _replay(*kept[2:])
         found = cache.get_many([HOLD_KEY, GENERATION_KEY, variant])
         generation = found.get(GENERATION_KEY, 0)
         entry = found.get(variant)
@@ -178,7 +179,7 @@ class AnonymousPageCacheMiddleware:
             if not renewer:
                 if GENERATION_KEY in found:
                     LOCAL.put(variant, entry)
-                return self._replay(entry, request)
+                return _replay(*entry[2:])
         response = self._render(request)
         self._store(response, key, generation, started, gzipped=gzipped)
         if renewer:
@@ -228,14 +229,137 @@ class AnonymousPageCacheMiddleware:
             response["Content-Encoding"] = "gzip"
             response["Content-Length"] = str(len(compressed))
 
-    def _replay(self, entry, request):
-        _generation, _started, headers, content = entry
-        response = HttpResponse(content)
-        response["Content-Length"] = str(len(content))
-        for name, value in headers.items():
-            response[name] = value
-        response["X-Page-Cache"] = "hit"
+
+def _replay(headers: dict, content: bytes) -> HttpResponse:
+    response = HttpResponse(content)
+    response["Content-Length"] = str(len(content))
+    for name, value in headers.items():
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+PRIVATE_PREFIX = "pages:private:"
+USER_VERSION_PREFIX = "pages:user:"
+
+
+def private_pages_changed(user_id) -> None:
+    """Her own cached pages (basket, account) are stale: called when something they show changes (her basket,
+    her account). Moved on after the change commits, so a page rendered before the commit is never kept."""
+    if user_id is None:
+        return
+
+    def move_on():
+        key = f"{USER_VERSION_PREFIX}{user_id}"
+        cache.add(key, 0, None)
+        try:
+            cache.incr(key)
+        except ValueError:  # Redis failing: her pages are misses anyway
+            pass
+
+    transaction.on_commit(move_on, robust=True)
+
+
+def _session_cache_key(session_key: str) -> str | None:
+    """Where the session engine keeps this session in the default cache, or None if it keeps it elsewhere."""
+    store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    prefix = getattr(store, "cache_key_prefix", None)
+    if prefix is None or getattr(settings, "SESSION_CACHE_ALIAS", "default") != "default":
+        return None
+    return prefix + session_key
+
+
+class PrivatePageCacheMiddleware:
+    """A signed-in buyer's own basket and account pages, kept for her alone for a few seconds.
+
+    Rules:
+    - Only GET of ``settings.PRIVATE_PAGE_CACHE_PATHS``, with a session cookie, no messages cookie and no guest
+      basket cookie (signing in merges that basket: the page is rendered), under a session engine that keeps
+      sessions in the default cache (cached_db: production; ``make run``'s database sessions turn this off).
+    - The key is her session's key with her CSRF cookie, the address and the language: nobody without her
+      session cookie can reach her entry, and her pages keep the form tokens rendered for her (they are not
+      compressed: they carry a secret).
+    - A hit reads in one round trip the hold, the generation, the entry and her session as the session engine
+      keeps it: signed out (the session deleted) or signed in as someone else, or with a changed password (the
+      session's user hash), the entry is not served. A second read takes her version, moved on after every change
+      to her basket or account (``private_pages_changed``): she never sees her basket before her own change.
+    - Fresh as the shared pages: younger than ``PAGE_CACHE_SECONDS``, rendered under the current generation, never
+      during a hold; ``Cache-Control: private`` so no proxy keeps them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        session_cache_key = _session_cache_key(session_key) if _private_cacheable(request) else None
+        if session_cache_key is None:
+            return self.get_response(request)
+        key, csrf = _private_key(request, session_key), request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        started = time.time()
+        found = cache.get_many([HOLD_KEY, GENERATION_KEY, key, session_cache_key])
+        session = found.get(session_cache_key)
+        if HOLD_KEY in found or not isinstance(session, dict) or "_messages" in session:
+            return self.get_response(request)
+        user_id = session.get("_auth_user_id")
+        if user_id is None:  # a guest: her basket is not kept
+            return self.get_response(request)
+        generation = found.get(GENERATION_KEY, 0)
+        owner = (user_id, session.get("_auth_user_hash"), cache.get(f"{USER_VERSION_PREFIX}{user_id}", 0))
+        entry = found.get(key)
+        if (
+            entry is None
+            or (entry[0], entry[2]) != (generation, owner)
+            or started - entry[1] >= settings.PAGE_CACHE_SECONDS
+        ):
+            return self._render_and_keep(request, key, generation, owner, csrf, started)
+        # Past half its life one of her requests renders the page again while the others are still served it
+        # (her phone's several tabs, or a reload held down, do not all render it at once).
+        if started - entry[1] < settings.PAGE_CACHE_SECONDS / 2 or not cache.add(f"{key}:renewing", 1, 5):
+            return _replay(*entry[3:])
+        try:
+            return self._render_and_keep(request, key, generation, owner, csrf, started)
+        finally:
+            cache.delete(f"{key}:renewing")
+
+    def _render_and_keep(self, request, key, generation, owner, csrf, started):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        cache_control = response.get("Cache-Control", "")
+        if (
+            response.status_code == 200
+            and not response.streaming
+            # Django sends the CSRF cookie again with every page that has a form (its expiry renewed): a page that
+            # sets no other cookie, and that one unchanged, is kept (a replay just does not renew it).
+            and all(name == settings.CSRF_COOKIE_NAME and m.value == csrf for name, m in response.cookies.items())
+            and user is not None
+            and str(user.pk) == owner[0]
+            and "no-store" not in cache_control
+            and "no-cache" not in cache_control
+        ):
+            patch_cache_control(response, private=True)
+            headers = {name: value for name, value in response.items() if name not in NOT_STORED_HEADERS}
+            cache.set(key, (generation, started, owner, headers, response.content), settings.PAGE_CACHE_SECONDS + 1)
+            response["X-Page-Cache"] = "miss"
         return response
+
+
+def _private_cacheable(request) -> bool:
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+        and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
+        and not request.COOKIES.get("messages")
+        and not request.COOKIES.get(settings.OSCAR_BASKET_COOKIE_OPEN)
+        and _paths(settings.PRIVATE_PAGE_CACHE_PATHS).fullmatch(request.path_info) is not None
+    )
+
+
+def _private_key(request, session_key: str) -> str:
+    """Her session's, her CSRF cookie's, the address's and the language's: only her session reaches it."""
+    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    return PRIVATE_PREFIX + sha1(f"{session_key}|{csrf}|{_key(request)}".encode()).hexdigest()
 
 
 def fragment_seconds(request) -> dict:

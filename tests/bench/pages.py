@@ -8,8 +8,9 @@ smaller one):
 - anonymous pages, served from the page cache after their first view: catalogue, a category, a
   product page (one product, and 1,000 products in rotation), a storefront, the shop directory, a
   live sale's page;
-- the same product page signed in (never cached: the uncached price a cache miss also pays), the
-  basket, the account page, and the live sale's page and the catalogue signed in (rendered for her
+- the same product page signed in (never cached: the uncached price a cache miss also pays), her
+  basket (two products) and account page (kept for her alone for a few seconds), and the live sale's
+  page and the catalogue signed in (rendered for her
   until her browser has run static/js/visitor.js, the shared page after);
 - search (红枣, 枣) on PostgreSQL (shop.search.postgres; the index is built after the county);
 - a product-page burst: 256 connections for 20 s on one product.
@@ -37,6 +38,7 @@ from django.core.management import call_command
 from tests.bench.figures import Row
 from tests.bench.live import _buyers, _free_port, _Result, _which
 
+ROTATING_BUYERS = 1000
 SIZES = [int(n) for n in os.environ.get("BENCH_PAGES_SIZES", "1000,120000").split(",") if n.strip()]
 SECONDS = int(os.environ.get("BENCH_READ_SECONDS", "10"))
 SEARCH_SIZE = int(os.environ.get("BENCH_SEARCH_SIZE", "120000"))
@@ -55,11 +57,18 @@ BROWSER = ["-H", "Accept-Encoding: gzip, deflate, br"]
 
 ROTATING = """
 local paths = {}
-for line in io.lines("%(paths)s") do table.insert(paths, line) end
+local cookies = {}
+for line in io.lines("%(paths)s") do
+  local path, cookie = line:match("^([^\t]*)\t?(.*)$")
+  table.insert(paths, path)
+  table.insert(cookies, cookie)
+end
 local n = 0
 request = function()
   n = n + 1
-  return wrk.format("GET", paths[(n %% #paths) + 1])
+  local i = (n %% #paths) + 1
+  if cookies[i] ~= "" then return wrk.format("GET", paths[i], {["Cookie"] = cookies[i]}) end
+  return wrk.format("GET", paths[i])
 end
 """
 
@@ -194,12 +203,22 @@ def _measure(size: int, *, china, event) -> list[Row]:
         rows.append(row(f"anonymous product pages ({len(rotating):,} rotating)", server.wrk_rotating(rotating)))
         for words in ("红枣", "枣"):
             rows.append(row(f"search {words}", server.wrk(f"/search/?q={urllib.request.quote(words)}")))
-        session, _csrf = _buyers(1, china)[0]
-        cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
+        session, csrf = _buyers(1, china)[0]
+        # Her phone carries the session and CSRF cookies, and her basket holds two products.
+        cookie = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
+        _fill_basket(session, Product.objects.filter(is_public=True).order_by("pk")[:2])
         product = _paths(event)["product page (one)"]
         rows.append(row("signed-in product page (not cached)", server.wrk(product, cookie=cookie)))
         rows.append(row("signed-in basket", server.wrk("/basket/", cookie=cookie)))
         rows.append(row("signed-in account page", server.wrk("/accounts/profile/", cookie=cookie)))
+        # What a buyer's first look at her basket costs: so many buyers in turn that none is seen twice in
+        # PAGE_CACHE_SECONDS, each page rendered for her.
+        many = _buyers(ROTATING_BUYERS, china)
+        for session_key, _csrf in many:
+            _fill_basket(session_key, Product.objects.filter(is_public=True).order_by("pk")[:2])
+        cookies = [f"{settings.SESSION_COOKIE_NAME}={s}; {settings.CSRF_COOKIE_NAME}={c}" for s, c in many]
+        rotating_baskets = server.wrk_rotating(["/basket/"] * len(cookies), cookies)
+        rows.append(row(f"signed-in baskets, {len(many):,} buyers in turn (rendered)", rotating_baskets))
         live = _paths(event)["live sale page"]
         rows.append(row("signed-in live sale page, no script yet (rendered)", server.wrk(live, cookie=cookie)))
         # A phone that has run static/js/visitor.js says so (its cookie): it is sent the shared page.
@@ -211,6 +230,19 @@ def _measure(size: int, *, china, event) -> list[Row]:
     finally:
         server.stop()
     return rows
+
+
+def _fill_basket(session_key: str, products) -> None:
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    from shop.basket.models import Basket
+    from shop.partner.strategy import Selector
+
+    basket = Basket.objects.create(owner_id=SessionStore(session_key).load()[SESSION_KEY])
+    basket.strategy = Selector().strategy()
+    for product in products:
+        basket.add_product(product, 1)
 
 
 class _Server:
@@ -245,9 +277,11 @@ class _Server:
         done = subprocess.run([*command, self.url + path], capture_output=True, text=True, timeout=seconds + 60)
         return _Result(done.stdout + done.stderr)
 
-    def wrk_rotating(self, paths: list[str]) -> _Result:
+    def wrk_rotating(self, paths: list[str], cookies: list[str] | None = None) -> _Result:
+        """wrk over ``paths`` in turn, each request with the cookie of the same rank if ``cookies`` is given."""
         folder = Path(settings.BENCH_TMP)
-        (folder / "paths.txt").write_text("".join(f"{p}\n" for p in paths))
+        cookies = cookies or [""] * len(paths)
+        (folder / "paths.txt").write_text("".join(f"{p}\t{c}\n" for p, c in zip(paths, cookies, strict=True)))
         script = folder / "rotating.lua"
         script.write_text(ROTATING % {"paths": folder / "paths.txt"})
         command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s", *BROWSER]
