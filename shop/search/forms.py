@@ -60,10 +60,11 @@ class SearchForm(oscar_forms.SearchForm):
         self.is_valid()
         return clean_query(self.cleaned_data.get("q") or "")
 
-    def search(self):
+    def search(self, query: str | None = None):
+        """The search for the form's query, or for ``query`` (a correction of it) with the same filters."""
         self.is_valid()
         data = self.cleaned_data
-        query = self.cleaned_query
+        query = query or self.cleaned_query
         if not query:
             return self.no_query_found()
         sqs = self.searchqueryset.auto_query(query)

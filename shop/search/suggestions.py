@@ -3,6 +3,9 @@
 - Corrections come from the produce (the second-level categories: 红枣, 小米, 党参 ...) and the
   counties the shops are in, compared with the query by sound: a Chinese query by its pinyin (红早
   sounds like 红枣), a Latin one as pinyin or initials (hongzhao and hzz are close to hongzao and hz).
+- The search to run instead (``instead``), shown at once with a line that says so: the closest correction
+  of a Latin query (hzz, hongzhao), or of a Chinese one only when it sounds the same (红早 is 红枣 typed
+  with the wrong character; 临县 is not 沁县).
 - Popular searches are the produce that sold most (units on order lines), then the produce with most
   products. Both lists are computed once every SUGGESTIONS_CACHE_SECONDS and kept in the cache.
 """
@@ -29,6 +32,7 @@ CLOSE_ENOUGH = 0.75
 class Suggestions:
     corrections: list[str] = field(default_factory=list)
     popular: list[str] = field(default_factory=list)
+    instead: str | None = None
 
 
 def _words() -> dict:
@@ -71,4 +75,7 @@ def search_suggestions(*, query: str) -> Suggestions:
         key=lambda pair: -pair[0],
     )
     corrections = [word for score, word in scored if score >= CLOSE_ENOUGH][:MAX_CORRECTIONS]
-    return Suggestions(corrections=corrections, popular=words["popular"])
+    instead = None
+    if corrections and (not HAN.search(query) or pinyin_of(query)[0] == pinyin_of(corrections[0])[0]):
+        instead = corrections[0]
+    return Suggestions(corrections=corrections, popular=words["popular"], instead=instead)

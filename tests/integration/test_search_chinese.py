@@ -235,21 +235,29 @@ def test_a_bad_price_says_so_in_chinese(django_app, county):
     assert "最低价" in page.html.select_one(".search-filter-error").get_text()
 
 
-def test_a_search_that_finds_nothing_suggests_corrections_popular_searches_and_categories(django_app, county):
+@pytest.mark.parametrize("query", ["hongzhao", "红早", "hzz"])
+def test_a_search_that_sounds_like_a_produce_shows_that_produce_and_says_so(django_app, county, query):
+    """Misspelt pinyin, a character that sounds the same, initials mistyped: the closest produce at once."""
     # when
-    misspelt = _search(django_app, q="hongzhao")
-    wrong_character = _search(django_app, q="红早")
-    initials_typo = _search(django_app, q="hzz")
+    page = _search(django_app, q=query)
     # then
-    for page in (misspelt, wrong_character, initials_typo):
-        assert _titles(page) == []
-        corrections = [a.get_text(strip=True) for a in page.html.select("#search_corrections a")]
-        assert corrections[0] == "红枣"
-    popular = [a.get_text(strip=True) for a in misspelt.html.select("#search_nothing_found .search-suggestions a")]
-    chips = [a.get_text(strip=True) for a in misspelt.html.select("#search_nothing_found .category-chips a")]
+    assert set(_titles(page)) == _in_category("红枣")
+    notice = page.html.select_one("#search_corrected").get_text(strip=True)
+    assert notice == f"没有找到与“{query}”相关的宝贝，已为您显示“红枣”的搜索结果。"
+    assert page.html.select("article.product_pod h3 a mark")  # marked as a search for 红枣
+
+
+def test_a_search_that_finds_nothing_suggests_popular_searches_and_categories(django_app, county):
+    # when
+    page = _search(django_app, q="qwerty")
+    # then
+    assert _titles(page) == []
+    assert page.html.select_one("#search_corrected") is None
+    popular = [a.get_text(strip=True) for a in page.html.select("#search_nothing_found .search-suggestions a")]
+    chips = [a.get_text(strip=True) for a in page.html.select("#search_nothing_found .category-chips a")]
     assert {"红枣", "党参", "小米"} <= set(popular)
     assert "干果" in chips
-    assert len(_titles(misspelt.click(description="红枣", href="q=%E7%BA%A2%E6%9E%A3", index=0))) == _count_in("红枣")
+    assert len(_titles(page.click(description="红枣", href="q=%E7%BA%A2%E6%9E%A3", index=0))) == _count_in("红枣")
 
 
 def test_a_filter_that_leaves_nothing_offers_the_search_without_it(django_app, county):
