@@ -277,12 +277,13 @@ PAGE_CACHE_PATHS = [
 ]
 # Of those, the pages that are the same for a signed-in visitor but for her header and footer, which
 # static/js/visitor.js fills in: she is sent them from the cache too once her browser has shown it runs
-# that script (its cookie PAGE_CACHE_SCRIPT_COOKIE). Product pages are not among them (her reviews,
-# wish lists and stock alerts are on them).
+# that script (its cookie PAGE_CACHE_SCRIPT_COOKIE). Product pages too: the back-in-stock form's e-mail
+# field, which only a signed-out visitor needs, is one of the things the script hides for her.
 PAGE_CACHE_SIGNED_IN_PATHS = [
     r"/",
     r"/catalogue/",
     r"/catalogue/category/.*",
+    r"/catalogue/(?!category/)[^/]+_\d+/",  # a product page
     r"/vendors/",
     r"/vendors/(?!apply/|signed-in/)[^/]+/",
     r"/live/",

@@ -37,6 +37,7 @@ Rules:
 A cache hit costs one Redis round trip and no session, no database query, no template.
 """
 
+import copy
 import gzip
 import re
 import threading
@@ -166,7 +167,7 @@ class AnonymousPageCacheMiddleware:
         generation = found.get(GENERATION_KEY, 0)
         entry = found.get(variant)
         if HOLD_KEY in found:
-            response = self._render(request)
+            response = self._render(request) or self.get_response(request)
             response["X-Page-Cache"] = "hold"
             return response
         renewing = f"{key}:renewing"
@@ -181,6 +182,8 @@ class AnonymousPageCacheMiddleware:
                     LOCAL.put(variant, entry)
                 return _replay(*entry[2:])
         response = self._render(request)
+        if response is None:
+            return self.get_response(request)
         self._store(response, key, generation, started, gzipped=gzipped)
         if renewer:
             # The new entry's own half-life is renewed the same way (the mark would otherwise outlive it,
@@ -189,13 +192,21 @@ class AnonymousPageCacheMiddleware:
         return response
 
     def _render(self, request):
-        """The page as a visitor without basket or CSRF cookie sees it, with its CSRF tokens blanked."""
+        """The page as a visitor without basket or CSRF cookie sees it, with its CSRF tokens blanked.
+
+        Rendered from a copy of the request, so the request itself can still be rendered for its visitor: for
+        someone with a session that page is None unless it is a 200 (a hidden product that staff may preview
+        is a 404 for nobody), and the caller renders hers."""
         # The request's own cookies that change what a page shows for this visitor only (the session's: who
         # she is; the page is rendered for nobody).
-        for name in (settings.CSRF_COOKIE_NAME, settings.OSCAR_BASKET_COOKIE_OPEN, settings.SESSION_COOKIE_NAME):
-            request.COOKIES.pop(name, None)
-        request.page_cache_neutral = True
-        response = self.get_response(request)
+        own = (settings.CSRF_COOKIE_NAME, settings.OSCAR_BASKET_COOKIE_OPEN, settings.SESSION_COOKIE_NAME)
+        neutral = copy.copy(request)
+        neutral.META = dict(request.META)
+        neutral.COOKIES = {name: value for name, value in request.COOKIES.items() if name not in own}
+        neutral.page_cache_neutral = True
+        response = self.get_response(neutral)
+        if response.status_code != 200 and request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            return None
         response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
         if response.status_code == 200 and not response.streaming:
             response.content = CSRF_INPUT.sub(rb"\1\2", response.content)

@@ -20,6 +20,8 @@
       return;
     }
     show("[data-visitor-signed-out]", false);
+    // A hidden field a signed-in visitor does not need (the back-in-stock e-mail) must not stop its form.
+    document.querySelectorAll("[data-visitor-signed-out] input").forEach(function (input) { input.disabled = true; });
     show("[data-visitor-signed-in]", true);
     show("[data-visitor-staff]", !!account.staff);
     var seller = document.querySelector("[data-visitor-seller]");

@@ -8,7 +8,8 @@ smaller one):
 - anonymous pages, served from the page cache after their first view: catalogue, a category, a
   product page (one product, and 1,000 products in rotation), a storefront, the shop directory, a
   live sale's page;
-- the same product page signed in (never cached: the uncached price a cache miss also pays), her
+- the same product page signed in, rendered for her before her browser has run static/js/visitor.js
+  (the uncached price a cache miss also pays) and the shared page after, her
   basket (two products) and account page (kept for her alone for a few seconds), and the live sale's
   page and the catalogue signed in (rendered for her
   until her browser has run static/js/visitor.js, the shared page after);
@@ -225,6 +226,7 @@ def _measure(size: int, *, china, event) -> list[Row]:
         scripted = f"{cookie}; {settings.PAGE_CACHE_SCRIPT_COOKIE}=1"
         rows.append(row("signed-in live sale page (shared page)", server.wrk(live, cookie=scripted)))
         rows.append(row("signed-in catalogue (shared page)", server.wrk("/catalogue/", cookie=scripted)))
+        rows.append(row("signed-in product page (shared page)", server.wrk(product, cookie=scripted)))
         burst = server.wrk(product, connections=256, seconds=20)
         rows.append(row("product page burst, 256 connections, 20 s", burst))
     finally:
@@ -246,21 +248,32 @@ def _fill_basket(session_key: str, products) -> None:
 
 
 class _Server:
-    """gunicorn with the repository's gunicorn.conf.py on a free port, the bench's settings."""
+    """gunicorn with the repository's gunicorn.conf.py on a free port, the bench's settings.
 
-    def __init__(self) -> None:
+    Another site is served the same way with its WSGI ``app``, ``env`` added to the environment (its
+    settings), a ``probe`` path that answers once it is up and its own log file (tests/bench/vanilla.py).
+    """
+
+    def __init__(
+        self,
+        *,
+        app: str = "config.wsgi",
+        env: dict[str, str] | None = None,
+        probe: str = "/healthz/",
+        log_name: str = "gunicorn-pages.log",
+    ) -> None:
         port = _free_port()
         self.url = f"http://127.0.0.1:{port}"
-        self.log_path = Path(settings.BENCH_TMP) / "gunicorn-pages.log"
-        env = dict(os.environ, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_LOG_LEVEL="warning")
+        self.log_path = Path(settings.BENCH_TMP) / log_name
+        env = dict(os.environ, **(env or {}), GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_LOG_LEVEL="warning")
         root = Path(__file__).resolve().parents[2]
-        command = [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py"), "config.wsgi"]
+        command = [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py"), app]
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(self.url + "/healthz/", timeout=5).close()
+                urllib.request.urlopen(self.url + probe, timeout=5).close()
                 break
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:

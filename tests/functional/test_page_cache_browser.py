@@ -1,7 +1,7 @@
 """A page served from the shared cache works in a real browser: static/js/visitor.js fills in the
 visitor's own CSRF token and basket, so adding to the basket from a cached page succeeds, and the next
 cached page shows this visitor's basket count (and not another's); a signed-in farmer is sent the shared
-catalogue too, and sees her own header on it."""
+catalogue and product pages too, sees her own header on them and buys from them."""
 
 import pytest
 from playwright.sync_api import expect
@@ -46,7 +46,7 @@ def test_a_visitor_buys_from_a_cached_page_and_sees_her_own_basket(shop_url, new
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_signed_in_farmer_is_sent_the_shared_catalogue_and_sees_her_own_header(
+def test_a_signed_in_farmer_is_sent_the_shared_pages_sees_her_own_header_and_buys(
     shop_url, demo_logins, new_page, settings
 ):
     # given: the cache is on, a visitor has had the catalogue rendered, and the farmer has signed in
@@ -64,3 +64,11 @@ def test_a_signed_in_farmer_is_sent_the_shared_catalogue_and_sees_her_own_header
     expect(farmer.locator("#nav_seller_link")).to_have_text("卖家中心")
     expect(farmer.locator("#logout_link")).to_be_visible()
     expect(farmer.locator('input[name="csrfmiddlewaretoken"]').first).not_to_have_value("")
+    # when: she opens a product page, shared with her too, and adds it to her basket
+    product_page = farmer.goto(shop_url + Product.objects.get(upc=RED_DATES_UPC).get_absolute_url())
+    expect(farmer.locator('#add_to_basket_form input[name="csrfmiddlewaretoken"]')).not_to_have_value("")
+    farmer.get_by_role("button", name="加入购物车").click()
+    # then
+    assert product_page.headers.get("x-page-cache") in ("hit", "miss")
+    expect(farmer.locator("#messages .alert-success")).to_contain_text(RED_DATES)
+    expect(farmer.locator("#header_account")).to_be_visible()

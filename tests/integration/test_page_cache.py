@@ -222,9 +222,10 @@ def _routes(resolver=None, prefix="/"):
         yield route, f"{view.__module__}.{view.__qualname__}"
 
 
-def test_signed_in_visitors_are_sent_from_the_cache_only_the_listings_and_live_pages():
-    # given: the views whose pages are the same for everyone but for the header and footer
+def test_signed_in_visitors_are_sent_from_the_cache_only_the_listings_product_and_live_pages():
+    # given: the views whose pages are the same for everyone but for what visitor.js fills in
     shared = {
+        "shop.catalogue.views.ProductDetailView",
         "vendors.web.home.views.HomeView",
         "shop.catalogue.views.CatalogueView",
         "shop.catalogue.views.ProductCategoryView",
@@ -258,7 +259,7 @@ def test_a_signed_in_visitor_whose_browser_has_not_run_the_script_gets_the_live_
     assert TOKEN.findall(own.content) != []
 
 
-def test_a_signed_in_visitor_is_never_sent_a_product_page_from_the_cache(page_cache, shop):
+def test_a_signed_in_visitor_whose_browser_runs_the_script_is_sent_the_shared_product_page(page_cache, shop):
     # given
     _, user, product = shop
     url = product.get_absolute_url()
@@ -267,10 +268,51 @@ def test_a_signed_in_visitor_is_never_sent_a_product_page_from_the_cache(page_ca
     signed_in.force_login(user)
     signed_in.cookies["vm_js"] = "1"
     # when
-    own = signed_in.get(url)
+    shared = signed_in.get(url)
+    # then: the page every visitor gets, her header's links there for visitor.js to show
+    assert shared["X-Page-Cache"] == "hit"
+    assert TOKEN.findall(shared.content) == []
+    assert '<li data-visitor-signed-in hidden><a id="logout_link"' in shared.content.decode()
+
+
+def test_on_a_shared_sold_out_product_page_only_a_signed_out_visitor_is_asked_for_her_email(page_cache, shop):
+    # given: sold out, so the page offers the back-in-stock alert
+    _, user, product = shop
+    StockRecord.objects.filter(product=product).update(num_in_stock=0)
+    url = product.get_absolute_url()
+    signed_in = Client()
+    signed_in.force_login(user)
+    signed_in.cookies["vm_js"] = "1"
+    # when: she is sent the shared page, and posts its form without the e-mail field visitor.js turned off
+    shared = signed_in.get(url)
+    token = signed_in.get(reverse("visitor-state")).json()["csrf_token"]
+    posted = signed_in.post(reverse("customer:alert-create", kwargs={"pk": product.pk}), {"csrfmiddlewaretoken": token})
     # then
-    assert "X-Page-Cache" not in own
-    assert TOKEN.findall(own.content) != []
+    page = shared.content.decode()
+    assert shared["X-Page-Cache"] == "miss"
+    assert re.search(r'<div data-visitor-signed-out>.*name="email"', page, re.S)
+    assert posted.status_code == 302
+    assert user.alerts.filter(product=product, status="Active").exists()
+
+
+def test_staff_previewing_a_suspended_shops_product_get_their_own_page_not_the_shared_404(
+    page_cache, shop, admin_user, django_capture_on_commit_callbacks
+):
+    # given
+    vendor, _, product = shop
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor_suspend(vendor=vendor, suspended_by=None, reason="食品安全抽检不合格")
+    url = product.get_absolute_url()
+    staff = Client()
+    staff.force_login(admin_user)
+    staff.cookies["vm_js"] = "1"
+    # when
+    preview = staff.get(url)
+    anonymous = Client().get(url)
+    # then
+    assert (preview.status_code, anonymous.status_code) == (200, 404)
+    assert "X-Page-Cache" not in preview
+    assert "临县红枣 特级" in preview.content.decode()
 
 
 def test_signed_in_visitors_share_a_cards_picture_and_title_but_each_gets_their_own_token(page_cache, shop):
