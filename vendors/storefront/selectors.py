@@ -9,6 +9,8 @@ Rules:
 - Every list loads what its product cards show in a fixed number of queries, whatever the page size.
 """
 
+import functools
+
 from django.db.models import (
     Count,
     Exists,
@@ -50,8 +52,13 @@ def storefront_product_cards() -> QuerySet:
 
     Oscar's ``base_queryset`` adds children and options, and three separate prefetches for the
     stock record, its partner and the partner's vendor. Also the search results' products
-    (shop.search.search_indexes.ProductIndex.read_queryset).
+    (shop.search.search_indexes.ProductIndex.read_queryset). Built once per process, copied per use.
     """
+    return _product_cards().all()
+
+
+@functools.cache
+def _product_cards() -> QuerySet:
     return (
         Product.objects.select_related("product_class")
         .annotate(
@@ -107,6 +114,13 @@ def _approved_review_count() -> Coalesce:
 
 
 def storefront_product_detail_queryset() -> QuerySet:
+    """A copy of ``_product_detail_queryset``, built once per process: building its five annotations (each a
+    subquery resolved against the product) cost more than running the page's query."""
+    return _product_detail_queryset().all()
+
+
+@functools.cache
+def _product_detail_queryset() -> QuerySet:
     """Products as the product page shows them: class, stock record with partner and vendor, images and
     attribute values, in four queries.
 
