@@ -62,12 +62,12 @@ test: $(VENV)/.installed messages ## lint, format, migrations and deploy checks,
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_DB) $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed messages ## checkout, notification and live-sale figures; `make bench pages` (or live, figures, search): one part (PostgreSQL + Redis, wrk)
+bench: $(VENV)/.installed messages ## checkout, notification and live-sale figures; `make bench pages` (or live, figures, search, vanilla): one part (PostgreSQL + Redis, wrk)
 	@command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || echo "make bench: install wrk (apt-get install wrk) for the live-sale figures"; }
-	$(PY) -m tests.bench $(filter figures live pages search,$(MAKECMDGOALS))
+	$(PY) -m tests.bench $(filter figures live pages search vanilla,$(MAKECMDGOALS))
 
-# `make bench pages` (live, figures, search): the word only selects that part of the bench.
-figures live pages search:
+# `make bench pages` (live, figures, search, vanilla): the word only selects that part of the bench.
+figures live pages search vanilla:
 	@:
 
 lint: $(VENV)/.installed ## ruff (rules and formatting)

@@ -12,15 +12,19 @@
 anonymous and signed-in pages, search and a product-page burst at 1,000 and 120,000 products, each as a
 share of /healthz/ in the same run. `make bench search` measures search alone at 120,000 products
 (BENCH_SEARCH_SIZE): Chinese words, pinyin, initials and a single character, anonymous (page cache),
-rotating queries (mostly cache misses) and signed in (never cached).
+rotating queries (mostly cache misses) and signed in (never cached). `make bench vanilla` sets our uncached
+pages (signed in, PAGE_CACHE_SECONDS=0) against a vanilla django-oscar 4.2 shop's with as many products
+(BENCH_VANILLA_SIZE, default 1,000) in the same run (tests/bench/vanilla.py): catalogue, category, product
+page, search and basket, req/s, p99 and SQL queries on both.
 
 Needs PostgreSQL and Redis: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/village_market_bench)
 and REDIS_URL (default redis://127.0.0.1:6379/0). The bench creates its own database (the URL's
 name, with "_bench" appended unless it already ends so, so a developer's database is never
 touched) and drops it at the end (BENCH_KEEP_DB=1 keeps it). BENCH_ORDERS sets the number of
 orders of the throughput run (default 100, six messages each). Arguments choose the parts (`make bench live`,
-`make bench pages`, `make bench search`, `make bench figures`); without any, the checkout and notification
-figures and the live sales.
+`make bench pages`, `make bench search`, `make bench vanilla`, `make bench figures`); without any, the checkout
+and notification figures and the live sales. The vanilla part's shop has a database of its own, the bench
+database's name with "_vanilla" appended, dropped the same way.
 """
 
 import os
@@ -108,6 +112,10 @@ def main() -> None:
             rows += pages.run(china=ChinaFactory())
         if "search" in parts:
             rows += pages.run_search(china=ChinaFactory())
+        if "vanilla" in parts:
+            from tests.bench import vanilla
+
+            rows += vanilla.run(china=ChinaFactory())
         print()
         print(figures.table(rows))
         print(f"\n({time.monotonic() - started:.0f} s)")
