@@ -35,6 +35,9 @@ Rules:
   the hold and the generation from Redis (still one MGET, so the rule on changes above holds).
 
 A cache hit costs one Redis round trip and no session, no database query, no template.
+
+``PrivatePageCacheMiddleware``, further down, keeps a signed-in buyer's own basket and account page for her
+alone, by the same rules of freshness (its own docstring).
 """
 
 import copy
@@ -359,7 +362,8 @@ def _private_cacheable(request) -> bool:
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
-        and bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+        # Django's session keys are letters and digits: anything else is no session of ours.
+        and request.COOKIES.get(settings.SESSION_COOKIE_NAME, "").isalnum()
         and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
         and not request.COOKIES.get("messages")
         and not request.COOKIES.get(settings.OSCAR_BASKET_COOKIE_OPEN)
