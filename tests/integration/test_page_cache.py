@@ -6,7 +6,6 @@ Time is moved on by replacing the page cache's clock (no test waits)."""
 
 import gzip
 import re
-import time
 from decimal import Decimal
 
 import pytest
@@ -24,26 +23,8 @@ from vendors.listings.services import vendor_product_set_listed
 from vendors.live.counters import live_event_counters_flush
 from vendors.onboarding.services import vendor_suspend
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 4
-    return settings
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """The page cache's clock, stopped (a slow first render must not age the page) and moved on by the test."""
-    now = [time.time()]
-    monkeypatch.setattr(pagecache.time, "time", lambda: now[0])
-
-    def advance(seconds):
-        now[0] += seconds
-
-    return advance
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ anew at once after her own change, never after she signed out or her password ch
 
 Time is moved on by replacing the page cache's clock (no test waits)."""
 
-import time
-
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -18,26 +16,9 @@ from tests.factories.live_sales import make_buyer
 from tests.factories.marketplace import make_product, make_vendor
 from vendors.onboarding.services import vendor_suspend
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db, pytest.mark.usefixtures("page_cache", "clock")]
 BASKET = "/basket/"
 PROFILE = "/accounts/profile/"
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 4
-    return settings
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    now = [time.time()]
-    monkeypatch.setattr(pagecache.time, "time", lambda: now[0])
-
-    def advance(seconds):
-        now[0] += seconds
-
-    return advance
 
 
 @pytest.fixture
