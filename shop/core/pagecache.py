@@ -41,6 +41,7 @@ alone, by the same rules of freshness (its own docstring).
 """
 
 import copy
+import functools
 import gzip
 import re
 import threading
@@ -276,11 +277,14 @@ def private_pages_changed(user_id) -> None:
 
 def _session_cache_key(session_key: str) -> str | None:
     """Where the session engine keeps this session in the default cache, or None if it keeps it elsewhere."""
-    store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
-    prefix = getattr(store, "cache_key_prefix", None)
-    if prefix is None or getattr(settings, "SESSION_CACHE_ALIAS", "default") != "default":
-        return None
-    return prefix + session_key
+    prefix = _session_cache_prefix(settings.SESSION_ENGINE, getattr(settings, "SESSION_CACHE_ALIAS", "default"))
+    return None if prefix is None else prefix + session_key
+
+
+@functools.cache
+def _session_cache_prefix(engine: str, alias: str) -> str | None:
+    prefix = getattr(import_string(f"{engine}.SessionStore"), "cache_key_prefix", None)
+    return prefix if alias == "default" else None
 
 
 class PrivatePageCacheMiddleware:

@@ -6,6 +6,7 @@
 - Sorting as a Chinese shop offers it: best match (综合), sales, newest, price either way.
 - A filter that does not validate is left out of the search and its error shown; the search itself
   still runs (Haystack's view would list the whole catalogue for an invalid form).
+- A query that finds nothing but sounds like a produce or a county runs as that word instead.
 - No facets: Oscar passes ``selected_facets`` from the URL into the backend's query unchecked.
 """
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from oscar.apps.search import forms as oscar_forms
 
+from shop.search.suggestions import search_suggestions
 from shop.search.terms import clean_query
 
 MAX_PRICE = Decimal("99999")
@@ -60,13 +62,26 @@ class SearchForm(oscar_forms.SearchForm):
         self.is_valid()
         return clean_query(self.cleaned_data.get("q") or "")
 
-    def search(self, query: str | None = None):
-        """The search for the form's query, or for ``query`` (a correction of it) with the same filters."""
-        self.is_valid()
-        data = self.cleaned_data
-        query = query or self.cleaned_query
+    def search(self):
+        """The search for the form's query; if that finds nothing, for what the query sounds like
+        (``shop.search.suggestions``: hzz, hongzhao or 红早 for 红枣) when that finds something, with the same
+        filters. ``corrected_to`` says which word ran instead, ``suggestions`` what a page that found nothing
+        offers (computed once, here)."""
+        self.corrected_to, self.suggestions = None, None
+        query = self.cleaned_query
         if not query:
             return self.no_query_found()
+        found = self._search(query)
+        if not found.count():
+            self.suggestions = search_suggestions(query=query)
+            instead = self.suggestions.instead
+            corrected = self._search(instead) if instead else None
+            if corrected is not None and corrected.count():
+                found, self.corrected_to = corrected, instead
+        return found
+
+    def _search(self, query: str):
+        data = self.cleaned_data
         sqs = self.searchqueryset.auto_query(query)
         if data.get("category"):
             sqs = sqs.filter(category=data["category"])
