@@ -110,8 +110,10 @@ MIDDLEWARE = [
     # Static files (compressed, hashed names under production settings): gunicorn alone serves a complete site.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.core.middleware.ContentSecurityPolicyMiddleware",
-    # What every open live-sale page polls, answered before sessions and users (vendors.web.live.middleware).
+    # What every open live-sale page polls, and a signed-in buyer's tap of 抢购, answered before sessions and
+    # users (vendors.web.live.middleware).
     "vendors.web.live.middleware.LiveStatusMiddleware",
+    "vendors.web.live.middleware.LiveSnapupMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shop.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -464,7 +466,8 @@ LIVE_KEY_PREFIX = env("LIVE_KEY_PREFIX", default="vm-live")
 LIVE_ORDERS_QUEUE = "live-orders"
 CELERY_TASK_ROUTES = {"vendors.live.tasks.place_live_orders_task": {"queue": LIVE_ORDERS_QUEUE}}
 # What every open event page polls is answered from each process's memory for up to a second, then from the
-# shared cache (vendors.live.selectors.live_event_status_json): a crowd's polls cost no round trip at all.
+# shared cache (vendors.live.selectors.live_event_status_json): a crowd's polls cost no round trip at all. An item
+# Redis just found sold out is remembered there for a second too (vendors.live.admission).
 CACHES["live-status"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "live-status"}
 # The parts of a product card that are the same for every visitor, kept in each process's memory for
 # PAGE_CACHE_SECONDS (shop/templates/oscar/catalogue/partials/product.html): signed-in visitors' listings.

@@ -41,7 +41,6 @@ alone, by the same rules of freshness (its own docstring).
 """
 
 import copy
-import functools
 import gzip
 import re
 import threading
@@ -53,7 +52,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.module_loading import import_string
+
+from shop.core.sessions import session_cache_prefix
 
 HOLD_KEY = "pages:hold"
 GENERATION_KEY = "pages:generation"
@@ -277,14 +277,8 @@ def private_pages_changed(user_id) -> None:
 
 def _session_cache_key(session_key: str) -> str | None:
     """Where the session engine keeps this session in the default cache, or None if it keeps it elsewhere."""
-    prefix = _session_cache_prefix(settings.SESSION_ENGINE, getattr(settings, "SESSION_CACHE_ALIAS", "default"))
+    prefix = session_cache_prefix(settings.SESSION_ENGINE, getattr(settings, "SESSION_CACHE_ALIAS", "default"))
     return None if prefix is None else prefix + session_key
-
-
-@functools.cache
-def _session_cache_prefix(engine: str, alias: str) -> str | None:
-    prefix = getattr(import_string(f"{engine}.SessionStore"), "cache_key_prefix", None)
-    return prefix if alias == "default" else None
 
 
 class PrivatePageCacheMiddleware:

@@ -89,6 +89,7 @@ def run(*, china) -> list[Row]:
             _wait_for_orders(item)
             write = anchors[connections]
             last = LiveOrder.objects.filter(item=item).aggregate(last=Max("created_at"))["last"]
+            last_won = LiveReservation.objects.filter(item=item).aggregate(last=Max("created_at"))["last"]
             orders = LiveOrder.objects.filter(item=item).count()
             per_second = orders / (last - first_tap).total_seconds() if orders else 0.0
             item.refresh_from_db()
@@ -98,6 +99,12 @@ def run(*, china) -> list[Row]:
                 Row(
                     f"Snap-up, {connections} connections: orders/s (first tap to last of {orders} orders written)",
                     f"{per_second:.0f}",
+                ),
+                Row(
+                    f"Snap-up, {connections} connections: last unit won, last order written (s after the first tap)",
+                    f"{(last_won - first_tap).total_seconds():.1f}, {(last - first_tap).total_seconds():.1f}"
+                    if orders
+                    else "-",
                 ),
                 Row(
                     f"Snap-up, {connections} connections: taps answered per second, tap p50 / p99",

@@ -10,6 +10,10 @@ Rules:
 - Whatever Redis admits, the order's transaction takes the units again with conditional UPDATEs
   (vendors.live.services): a stale or lost Redis costs speed, never an oversold unit.
 - Without Redis (the embedded setup, or Redis failing) everyone is admitted and the database decides.
+- Each process remembers for ``SOLD_OUT_SECONDS`` that Redis found an item sold out (``sold_out_here``, in
+  its own memory cache): the crowd that keeps tapping after the last unit is answered from memory, Redis not
+  even asked. A unit given back (a refused reservation, a cancellation) sells again at once in the process
+  that rebuilt the counters, a second later at most in the others.
 """
 
 import logging
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 
 import redis
 from django.conf import settings
+from django.core.cache import caches
 from redis.commands.core import Script
 
 from vendors.live.models import LiveBuyer, LiveItem
@@ -27,7 +32,8 @@ from vendors.live.redis_client import live_redis
 logger = logging.getLogger(__name__)
 
 # KEYS: left, buyers, generation. ARGV: buyer, quantity, limit.
-# Returns {code, generation}: 1 admitted, 0 sold out, -1 over the buyer's limit, -2 no counters (rebuild).
+# Returns {code, generation, units the buyer holds}: 1 admitted, 0 sold out, -1 over the buyer's limit, -2 no
+# counters (rebuild).
 _ADMIT = """
 local generation = redis.call('GET', KEYS[3])
 local left = redis.call('GET', KEYS[1])
@@ -35,7 +41,7 @@ if not generation or not left then return {-2, ''} end
 local quantity = tonumber(ARGV[2])
 if tonumber(left) < quantity then return {0, generation} end
 local held = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
-if held + quantity > tonumber(ARGV[3]) then return {-1, generation} end
+if held + quantity > tonumber(ARGV[3]) then return {-1, generation, held} end
 redis.call('DECRBY', KEYS[1], quantity)
 redis.call('HINCRBY', KEYS[2], ARGV[1], quantity)
 return {1, generation}
@@ -58,12 +64,14 @@ return 1
 
 ADMITTED, SOLD_OUT, OVER_LIMIT = "admitted", "sold_out", "over_limit"
 _OUTCOMES = {1: ADMITTED, 0: SOLD_OUT, -1: OVER_LIMIT}
+SOLD_OUT_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
 class Admission:
     outcome: str
     generation: str | None = None  # None: admitted without Redis (the database decides)
+    held: int | None = None  # over the limit: the units the buyer holds
 
 
 _scripts: dict[str, Script] = {}
@@ -89,9 +97,11 @@ def admit(*, item_id: int, user_id: int, quantity: int, limit: int) -> Admission
         return Admission(ADMITTED)
     try:
         for _attempt in range(40):
-            code, generation = _run(client, _ADMIT, _keys(item_id), user_id, quantity, limit)
+            code, generation, *held = _run(client, _ADMIT, _keys(item_id), user_id, quantity, limit)
+            if code == 0:
+                caches["live-status"].set(_sold_out_key(item_id), True, SOLD_OUT_SECONDS)
             if code != -2:
-                return Admission(_OUTCOMES[int(code)], generation.decode())
+                return Admission(_OUTCOMES[int(code)], generation.decode(), *held)
             # One tap rebuilds the counters; the others of the same instant wait for it.
             if client.set(f"{_keys(item_id)[2]}:rebuilding", 1, nx=True, px=2000):
                 counters_rebuild(item_id=item_id)
@@ -100,6 +110,15 @@ def admit(*, item_id: int, user_id: int, quantity: int, limit: int) -> Admission
     except redis.RedisError:
         logger.warning("live admission of item %s without Redis: the database decides", item_id, exc_info=True)
     return Admission(ADMITTED)
+
+
+def sold_out_here(item_id: int) -> bool:
+    """Redis found the item sold out less than ``SOLD_OUT_SECONDS`` ago in this process (its memory)."""
+    return caches["live-status"].get(_sold_out_key(item_id), False)
+
+
+def _sold_out_key(item_id: int) -> str:
+    return f"live:sold-out:{item_id}"
 
 
 def release(*, item_id: int, user_id: int, quantity: int, admission: Admission) -> None:
@@ -122,6 +141,7 @@ def counters_rebuild(*, item_id: int) -> None:
     held = LiveBuyer.objects.filter(item_id=item_id, units__gt=0).values_list("user_id", "units")
     pairs = [value for user_id, units in held for value in (user_id, units)]
     _run(client, _REBUILD, _keys(item_id), uuid.uuid4().hex, item["quantity"] - item["sold"], *pairs)
+    caches["live-status"].delete(_sold_out_key(item_id))  # units given back sell at once here, elsewhere soon
 
 
 def remaining(*, item_ids: list[int]) -> dict[int, int | None]:

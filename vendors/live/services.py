@@ -56,7 +56,11 @@ class SoldOut(Exception):
 
 
 class OverLimit(Exception):
-    """The buyer already holds as many units as the item allows one buyer."""
+    """The buyer already holds as many units as the item allows one buyer (``held``, when Redis told)."""
+
+    def __init__(self, held: int | None = None):
+        super().__init__(held)
+        self.held = held
 
 
 class NoDefaultAddress(Exception):
@@ -279,18 +283,28 @@ def live_snapup(*, offer: LiveItemOffer, user, quantity: int = 1, now=None) -> L
     ``offer`` comes from vendors.live.selectors.live_item_offer (cached); the transaction checks it again.
     """
     now = now or timezone.now()
-    if not (offer.on_sale_status and offer.starts_at <= now < offer.ends_at):
-        raise NotOnSale
+    refused = live_snapup_refused(offer=offer, now=now)
+    if refused is not None:
+        raise refused
     taken = admission.admit(item_id=offer.item_id, user_id=user.pk, quantity=quantity, limit=offer.per_buyer_limit)
     if taken.outcome == admission.SOLD_OUT:
         raise SoldOut
     if taken.outcome == admission.OVER_LIMIT:
-        raise OverLimit
+        raise OverLimit(taken.held)
     try:
         return _reserve(offer=offer, user=user, quantity=quantity, now=now)
     except BaseException:
         admission.release(item_id=offer.item_id, user_id=user.pk, quantity=quantity, admission=taken)
         raise
+
+
+def live_snapup_refused(*, offer: LiveItemOffer, now=None) -> NotOnSale | SoldOut | None:
+    """What refuses every buyer's tap alike, known without asking who taps: the sale is not open (NotOnSale),
+    or this process learnt a moment ago that the item is sold out (SoldOut)."""
+    now = now or timezone.now()
+    if not (offer.on_sale_status and offer.starts_at <= now < offer.ends_at):
+        return NotOnSale()
+    return SoldOut() if admission.sold_out_here(offer.item_id) else None
 
 
 # The tap's statements, written out: they run for every winner of a crowd, and the ORM's compiling of the same

@@ -163,25 +163,26 @@ class SnapupView(View):
                 _("Please add your shipping address first: a snapped-up order is sent to your default address."),
             )
             return redirect("customer:address-create")
-        except SoldOut:
-            messages.error(request, _("Sold out! Every unit of this item has been snapped up."))
-        except OverLimit:
-            limit = offer.per_buyer_limit
-            held = live_buyer_units(item_id=offer.item_id, user=request.user)
-            messages.warning(
-                request,
-                _("Limit of %(limit)s per buyer: you have snapped up %(held)s already.")
-                % {"limit": limit, "held": held},
-            )
-        except NotOnSale:
-            if timezone.now() < offer.starts_at:
-                starts = date_format(timezone.localtime(offer.starts_at), _("n/j H:i"))
-                messages.warning(request, _("The sale has not started yet: it opens at %(time)s.") % {"time": starts})
-            else:
-                messages.warning(request, _("The sale has ended (or this item is no longer on sale)."))
-        else:
-            return redirect("live:won", slug=slug, pk=reservation.pk)
-        return redirect(event_url)
+        except (SoldOut, OverLimit, NotOnSale) as refused:
+            messages.add_message(request, *snapup_refusal(refused, offer=offer, user=request.user))
+            return redirect(event_url)
+        return redirect("live:won", slug=slug, pk=reservation.pk)
+
+
+def snapup_refusal(refused: Exception, *, offer, user) -> tuple[int, str]:
+    """The message (level, text) that tells a buyer why her tap got nothing."""
+    if isinstance(refused, SoldOut):
+        return messages.ERROR, _("Sold out! Every unit of this item has been snapped up.")
+    if isinstance(refused, OverLimit):
+        held = refused.held if refused.held is not None else live_buyer_units(item_id=offer.item_id, user=user)
+        return messages.WARNING, _("Limit of %(limit)s per buyer: you have snapped up %(held)s already.") % {
+            "limit": offer.per_buyer_limit,
+            "held": held,
+        }
+    if timezone.now() < offer.starts_at:
+        starts = date_format(timezone.localtime(offer.starts_at), _("n/j H:i"))
+        return messages.WARNING, _("The sale has not started yet: it opens at %(time)s.") % {"time": starts}
+    return messages.WARNING, _("The sale has ended (or this item is no longer on sale).")
 
 
 class WonView(LoginRequiredMixin, generic.TemplateView):
