@@ -15,6 +15,7 @@
   the shipping line the shop's flat fee and free-shipping threshold (``vendors.fulfilment.shipping``: no query).
 """
 
+import functools
 from urllib.parse import unquote
 
 from django import forms
@@ -79,6 +80,11 @@ class ProductDetailView(oscar_views.ProductDetailView):
         # The first four tell whether there are more than the three shown; photos come in one query more.
         ctx["reviews"] = list(product_reviews(queryset=self.object.reviews.approved())[:4])
         return ctx
+
+    def get_alert_status(self):
+        """Whether she has a back-in-stock alert for it: asked only by the page of a product she cannot buy
+        (the template calls it), not on every page as Oscar's view does."""
+        return functools.partial(super().get_alert_status)
 
     def send_signal(self, request, response, product):
         """Views are not recorded (see the module docstring)."""

@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oscar.apps.analytics.models import ProductRecord
+from oscar.apps.customer.models import ProductAlert
+from oscar.test.factories import UserFactory
 
 from shop.catalogue.models import Product
 from tests.factories import FarmProductFactory
@@ -97,3 +99,23 @@ def test_a_product_without_origin_facts_shows_no_origin_block(django_app, db, ch
     assert page.html.select("#product_origin") == []
     assert len(page.html.select("#product_gallery .product-gallery-slide")) == 1
     assert page.html.select("#product_gallery_count") == []
+
+
+def test_a_signed_in_buyer_is_asked_about_stock_alerts_and_notifications_only_where_the_page_shows_them(
+    django_app, red_dates
+):
+    # given: a signed-in buyer with a back-in-stock alert for the red dates
+    buyer = UserFactory()
+    ProductAlert.objects.create(product=red_dates, user=buyer, status=ProductAlert.ACTIVE)
+    django_app.get(red_dates.get_absolute_url(), user=buyer)
+    # when: the product can be bought, then it cannot
+    with CaptureQueriesContext(connection) as queries:
+        in_stock = django_app.get(red_dates.get_absolute_url(), user=buyer)
+    red_dates.stockrecords.update(num_in_stock=0)
+    sold_out = django_app.get(red_dates.get_absolute_url(), user=buyer)
+    # then: no question about alerts (nor about notifications, which no page shows) while it can be bought;
+    # her alert is told once it cannot
+    tables = " ".join(q["sql"] for q in queries)
+    assert "customer_productalert" not in tables and "communication_notification" not in tables
+    assert in_stock.html.select_one("#add_to_basket_form") is not None
+    assert "您已订阅这件商品的到货提醒，到货后我们会通知您。" in sold_out.text

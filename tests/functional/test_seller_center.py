@@ -751,7 +751,7 @@ def test_a_profile_with_non_ascii_digits_is_refused(django_app, vendor_a):
 # the seller center: its vendor, the page count, the page, and one prefetch per related list.
 # order-list: one more prefetch for the vendor's part status of each order, whatever the number of orders.
 # The seller header shows no basket: the shopper basket is never loaded in the seller center.
-BUDGETS = {"product-list": 8, "order-list": 8}
+BUDGETS = {"product-list": 7, "order-list": 7}
 
 
 def _warm_queries(app, url, user) -> tuple[int, object]:
