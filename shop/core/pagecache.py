@@ -53,7 +53,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from shop.core.sessions import session_cache_prefix
+from shop.core.sessions import session_cache_key
 
 HOLD_KEY = "pages:hold"
 GENERATION_KEY = "pages:generation"
@@ -275,12 +275,6 @@ def private_pages_changed(user_id) -> None:
     transaction.on_commit(move_on, robust=True)
 
 
-def _session_cache_key(session_key: str) -> str | None:
-    """Where the session engine keeps this session in the default cache, or None if it keeps it elsewhere."""
-    prefix = session_cache_prefix(settings.SESSION_ENGINE, getattr(settings, "SESSION_CACHE_ALIAS", "default"))
-    return None if prefix is None else prefix + session_key
-
-
 class PrivatePageCacheMiddleware:
     """A signed-in buyer's own basket and account pages, kept for her alone for a few seconds.
 
@@ -304,13 +298,13 @@ class PrivatePageCacheMiddleware:
 
     def __call__(self, request):
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-        session_cache_key = _session_cache_key(session_key) if _private_cacheable(request) else None
-        if session_cache_key is None:
+        stored_session = session_cache_key(session_key) if _private_cacheable(request) else None
+        if stored_session is None:
             return self.get_response(request)
         key, csrf = _private_key(request, session_key), request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
         started = time.time()
-        found = cache.get_many([HOLD_KEY, GENERATION_KEY, key, session_cache_key])
-        session = found.get(session_cache_key)
+        found = cache.get_many([HOLD_KEY, GENERATION_KEY, key, stored_session])
+        session = found.get(stored_session)
         if HOLD_KEY in found or not isinstance(session, dict) or "_messages" in session:
             return self.get_response(request)
         user_id = session.get("_auth_user_id")

@@ -31,10 +31,10 @@ AUTH_HASH_SECONDS = 300
 def signed_in_user_id(request) -> int | None:
     """The id of the active user the request's session is signed in as, or None (see the module's rules)."""
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-    prefix = session_cache_prefix(settings.SESSION_ENGINE, getattr(settings, "SESSION_CACHE_ALIAS", "default"))
-    if prefix is None or not session_key.isalnum():
+    key = session_cache_key(session_key) if session_key.isalnum() else None
+    if key is None:
         return None
-    session = cache.get(prefix + session_key)
+    session = cache.get(key)
     if not isinstance(session, dict) or not _checks_is_active(session.get(BACKEND_SESSION_KEY)):
         return None
     user_id, session_hash = session.get(SESSION_KEY), session.get(HASH_SESSION_KEY)
@@ -59,10 +59,14 @@ def _auth_hash(user_id: int) -> str:
     return "" if password is None else User(pk=user_id, password=password).get_session_auth_hash()
 
 
+def session_cache_key(session_key: str) -> str | None:
+    """Where the session engine keeps this session in the default cache, or None if it keeps it elsewhere."""
+    prefix = _session_cache_prefix(settings.SESSION_ENGINE, getattr(settings, "SESSION_CACHE_ALIAS", "default"))
+    return None if prefix is None else prefix + session_key
+
+
 @functools.cache
-def session_cache_prefix(engine: str, alias: str) -> str | None:
-    """Where the session engine keeps sessions in the default cache (their keys' prefix), or None if it keeps
-    them elsewhere."""
+def _session_cache_prefix(engine: str, alias: str) -> str | None:
     prefix = getattr(import_string(f"{engine}.SessionStore"), "cache_key_prefix", None)
     return prefix if alias == "default" else None
 
