@@ -32,9 +32,13 @@ Rules:
   they carry no CSRF token and nothing of the visitor, so compressing them leaks nothing (BREACH
   needs a secret in the page).
 - Each process keeps a copy of the entries it served (``LOCAL``): while young, such a copy needs only
-  the hold and the generation from Redis (still one MGET, so the rule on changes above holds).
+  the hold and the generation, and the process trusts what it last read of them for ``LEASE_SECONDS``
+  (a lease): most hits then cost no Redis round trip at all. ``page_cache_hold`` waits out the lease
+  after setting the hold, so when the change commits no process still trusts a reading from before the
+  hold: the rule on changes above holds.
 
-A cache hit costs one Redis round trip and no session, no database query, no template.
+A cache hit costs at most one Redis round trip (most cost none) and no session, no database query, no
+template.
 
 ``PrivatePageCacheMiddleware``, further down, keeps a signed-in buyer's own basket and account page for her
 alone, by the same rules of freshness (its own docstring).
@@ -59,6 +63,9 @@ HOLD_KEY = "pages:hold"
 GENERATION_KEY = "pages:generation"
 # A hold whose release was lost (the process died between commit and release) ends by itself.
 HOLD_SECONDS = 30
+# How long a process trusts the hold and the generation it read (``_LocalPages.state``); a hold is waited out
+# this long, plus a margin, before the change that set it commits (``page_cache_hold``).
+LEASE_SECONDS = 0.05
 CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
 NOT_STORED_HEADERS = ("Content-Length", "X-Page-Cache")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -67,15 +74,28 @@ _compiled: dict[tuple, re.Pattern] = {}
 
 
 class _LocalPages:
-    """This process's copies of the entries it served last: a hit then reads two small keys from Redis instead
-    of the whole page. Bounded (the oldest copy goes first); a copy is used only while young and only under
-    the generation Redis holds now, so it is never more stale than the shared entry."""
+    """This process's copies of the entries it served last, and its reading of the hold and the generation.
+
+    A copy is used only while young and only under the generation Redis holds, read at most ``LEASE_SECONDS``
+    ago (``state``), so it is never more stale than the shared entry: a hit from a copy reads two small keys
+    from Redis once per lease for the whole process, not the page for each request. Bounded (the oldest copy
+    goes first)."""
 
     LIMIT = 300
 
     def __init__(self) -> None:
         self._entries: dict[str, tuple] = {}
         self._lock = threading.Lock()
+        self._reading: tuple | None = None  # (monotonic time the read started, hold set, generation)
+
+    def state(self) -> tuple[bool, int | None]:
+        """Whether a hold is set and the generation (None: unknown, Redis failing or flushed), as Redis had them
+        at most ``LEASE_SECONDS`` ago."""
+        reading, now = self._reading, time.monotonic()
+        if reading is None or now - reading[0] >= LEASE_SECONDS:
+            found = cache.get_many([HOLD_KEY, GENERATION_KEY])
+            reading = self._reading = (now, HOLD_KEY in found, found.get(GENERATION_KEY))
+        return reading[1], reading[2]
 
     def get(self, key: str):
         return self._entries.get(key)
@@ -90,6 +110,7 @@ class _LocalPages:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._reading = None
 
 
 LOCAL = _LocalPages()
@@ -98,8 +119,11 @@ LOCAL = _LocalPages()
 def page_cache_hold() -> None:
     """Stop serving and storing cached pages until the current transaction commits (then released).
 
-    Call inside the transaction that hides something, before it commits."""
+    Call inside the transaction that hides something, before it commits. Returns once every process has
+    stopped trusting what it read before the hold (their lease has run out): the change may then commit."""
     cache.set(HOLD_KEY, 1, HOLD_SECONDS)
+    if settings.PAGE_CACHE_SECONDS > 0:
+        time.sleep(LEASE_SECONDS * 1.2)
     transaction.on_commit(page_cache_release, robust=True)
 
 
@@ -161,11 +185,11 @@ class AnonymousPageCacheMiddleware:
         gzipped = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
         started = time.time()
         variant = key + GZIP_SUFFIX if gzipped else key
-        # A young copy in this process's memory needs only the hold and the generation from Redis.
+        # A young copy in this process's memory needs only the hold and the generation (read once per lease).
         kept = LOCAL.get(variant)
         if kept is not None and started - kept[1] < settings.PAGE_CACHE_SECONDS / 2:
-            found = cache.get_many([HOLD_KEY, GENERATION_KEY])
-            if HOLD_KEY not in found and found.get(GENERATION_KEY) == kept[0]:
+            hold, generation = LOCAL.state()
+            if not hold and generation == kept[0]:
                 return _replay(*kept[2:])
         found = cache.get_many([HOLD_KEY, GENERATION_KEY, variant])
         generation = found.get(GENERATION_KEY, 0)

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
 
@@ -419,6 +420,32 @@ def test_a_suspended_shops_product_is_never_served_from_the_cache_after_the_susp
     assert after.status_code == 404
     assert "临县红枣 特级" not in listing.content.decode()
     assert listing["X-Page-Cache"] == "miss"
+
+
+def test_a_crowd_on_a_young_page_costs_the_process_one_read_of_redis_per_lease(page_cache, shop, monkeypatch):
+    # given: the page in the cache and in this process's copy
+    _, _, product = shop
+    url = product.get_absolute_url()
+    assert [Client().get(url)["X-Page-Cache"] for _ in range(2)] == ["miss", "hit"]
+    monkeypatch.setattr(pagecache, "LEASE_SECONDS", 60)  # a slow machine's five requests stay inside one lease
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+    # when
+    answers = [Client().get(url)["X-Page-Cache"] for _ in range(5)]
+    # then
+    assert answers == ["hit"] * 5
+    assert reads == [[pagecache.HOLD_KEY, pagecache.GENERATION_KEY]]
+
+
+def test_once_a_hold_is_set_no_process_trusts_what_it_read_before(page_cache, shop):
+    # given: this process has just read the hold and the generation (no hold)
+    assert pagecache.LOCAL.state()[0] is False
+    # when: a change that hides something sets the hold (another process could have read just before it)
+    with transaction.atomic():
+        pagecache.page_cache_hold()
+        # then: the reading from before is no longer trusted, here or anywhere, before the change commits
+        assert pagecache.LOCAL.state()[0] is True
 
 
 def test_a_delisted_product_is_gone_from_the_cached_pages_once_the_change_commits(
