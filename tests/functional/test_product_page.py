@@ -101,6 +101,25 @@ def test_a_product_without_origin_facts_shows_no_origin_block(django_app, db, ch
     assert page.html.select("#product_gallery_count") == []
 
 
+def test_a_signed_in_buyers_empty_basket_is_known_empty_without_loading_its_lines_and_shows_them_once_filled(
+    django_app, red_dates
+):
+    # given: a signed-in buyer (Oscar opened an empty basket for her on her first page)
+    buyer = UserFactory()
+    django_app.get(red_dates.get_absolute_url(), user=buyer)
+    # when
+    with CaptureQueriesContext(connection) as empty:
+        page = django_app.get(red_dates.get_absolute_url(), user=buyer)
+    # (read now: the next request empties the connection's log the capture reads from)
+    line_queries = [q["sql"] for q in empty if "basket_line" in q["sql"]]
+    page.forms["add_to_basket_form"].submit().follow()
+    basket = django_app.get("/basket/", user=buyer)
+    # then: one small question about her lines, not the query that loads them with their products and shops
+    assert len(line_queries) == 1
+    assert "LIMIT 1" in line_queries[0] and "catalogue_product" not in line_queries[0]
+    assert red_dates.title in basket.text
+
+
 def test_a_signed_in_buyer_is_asked_about_stock_alerts_and_notifications_only_where_the_page_shows_them(
     django_app, red_dates
 ):
@@ -111,11 +130,13 @@ def test_a_signed_in_buyer_is_asked_about_stock_alerts_and_notifications_only_wh
     # when: the product can be bought, then it cannot
     with CaptureQueriesContext(connection) as queries:
         in_stock = django_app.get(red_dates.get_absolute_url(), user=buyer)
+    # (read now: the next request empties the connection's log the capture reads from)
+    tables = " ".join(q["sql"] for q in queries)
     red_dates.stockrecords.update(num_in_stock=0)
     sold_out = django_app.get(red_dates.get_absolute_url(), user=buyer)
     # then: no question about alerts (nor about notifications, which no page shows) while it can be bought;
     # her alert is told once it cannot
-    tables = " ".join(q["sql"] for q in queries)
+    assert "catalogue_product" in tables
     assert "customer_productalert" not in tables and "communication_notification" not in tables
     assert in_stock.html.select_one("#add_to_basket_form") is not None
     assert "您已订阅这件商品的到货提醒，到货后我们会通知您。" in sold_out.text
