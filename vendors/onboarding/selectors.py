@@ -7,9 +7,13 @@ Rules:
   its contact; someone else's id is a 404.
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+import functools
+
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from shop.partner.models import Partner
 from vendors.models import Vendor, VendorEvent, VendorInvitation
 from vendors.notifications.models import Message
 
@@ -27,10 +31,23 @@ def seller_vendor_for_user(user, *, include_suspended: bool = False) -> Vendor |
 
 
 def vendor_application_for_user(user) -> Vendor | None:
-    """The vendor profile this user applied for or works for, whatever its status."""
+    """The vendor profile this user applied for or works for, whatever its status.
+
+    Asked on every signed-in page (the header's seller link) and by /visitor.json, so the query is written out:
+    the ORM's compiling of the OR across the partner's users cost several times the database's work."""
     if not user.is_authenticated:
         return None
-    return Vendor.objects.filter(Q(applicant=user) | Q(partner__users=user)).order_by("-created_at").first()
+    return next(iter(Vendor.objects.raw(_application_sql(), [user.pk, user.pk])), None)
+
+
+@functools.cache
+def _application_sql() -> str:
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT * FROM {quote(Vendor._meta.db_table)} WHERE applicant_id = %s"
+        f" OR partner_id IN (SELECT partner_id FROM {quote(Partner.users.through._meta.db_table)} WHERE user_id = %s)"
+        " ORDER BY created_at DESC LIMIT 1"
+    )
 
 
 def vendor_admin_list(*, status: str | None = None, county: str | None = None) -> QuerySet:
