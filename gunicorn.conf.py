@@ -3,7 +3,8 @@
 Chosen by measurement on the 2-core machine (docs/serving.md has the figures): gthread workers, one
 per core, four threads each. A page spends part of its time waiting on PostgreSQL and Redis, which
 threads overlap; more processes than that only added context switches (sync workers, 4 or 8 of
-them, and 4 gthread workers all served fewer requests). Keep-alive lets a
+them, and 4 gthread workers all served fewer requests). gunicorn's gthread worker, with new connections
+shared evenly between the workers (config/gunicorn_worker.py). Keep-alive lets a
 phone reuse its connection for the page's static files. Every value can be changed from the
 environment (GUNICORN_WORKERS ...) without editing this file.
 """
@@ -12,7 +13,8 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# gthread, with new connections shared evenly between the workers (config/gunicorn_worker.py).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "config.gunicorn_worker.BalancedThreadWorker")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
