@@ -1,15 +1,58 @@
-"""WSGI entry point (gunicorn config.wsgi). Production sets DJANGO_SETTINGS_MODULE=config.settings.production."""
+"""WSGI entry point (gunicorn config.wsgi). Production sets DJANGO_SETTINGS_MODULE=config.settings.production.
+
+gunicorn loads this module once, in its master, before it forks the workers (preload_app): what is loaded here
+each worker has from its first request on. Left to the first request, a worker's first page took 0.7-1 s
+(every view module imported by the URLconf, every template it renders compiled, the translations read, and
+jieba's dictionary on the first search), and under a crowd the requests behind it waited that long too
+(docs/serving.md).
+"""
 
 import os
+from contextlib import suppress
 
 from django.core.wsgi import get_wsgi_application
+from django.urls import NoReverseMatch, reverse
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 application = get_wsgi_application()
 
-# jieba loads its dictionary on its first use (about a second): do it here, once, before gunicorn
-# forks its workers (preload_app), instead of in each worker's first search.
-from shop.search.terms import warm_up  # noqa: E402
+
+def warm_up() -> None:
+    from decimal import Decimal
+
+    from django.conf import settings
+    from django.db import connections
+    from django.template import engines
+    from django.template.autoreload import get_template_directories
+    from django.urls import get_resolver
+    from django.utils import translation
+    from oscar.templatetags.currency_filters import currency
+
+    from shop.search.terms import warm_up as warm_up_search
+
+    warm_up_search()
+    names = {str(path.relative_to(folder)) for folder in get_template_directories() for path in folder.rglob("*.html")}
+    for engine in engines.all():
+        for name in names:
+            engine.get_template(name)  # compiled once, kept by the cached loader
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            _fill_reverse(get_resolver())
+            currency(Decimal("1"))  # Babel reads its data for the language's prices (0.2 s, the interpreter held)
+    connections.close_all()  # a worker must never share a connection its master opened
+
+
+def _fill_reverse(resolver, namespace: str = "") -> None:
+    """reverse()'s tables, for the active language, of the URLconf and of every namespace in it (and of the
+    resolver reverse() makes for a namespace under a prefix): each is built on its first use, every pattern's
+    regular expression taken apart."""
+    names = [name for name in resolver.reverse_dict if isinstance(name, str)]
+    if namespace and names:
+        with suppress(NoReverseMatch):  # a name without its arguments: the tables are built all the same
+            reverse(f"{namespace}:{names[0]}")
+    for inner, (_prefix, included) in resolver.namespace_dict.items():
+        _fill_reverse(included, f"{namespace}:{inner}" if namespace else inner)
+
 
 warm_up()

@@ -87,3 +87,32 @@ def test_sixteen_connections_opened_at_once_are_shared_between_the_two_workers(t
         assert len(held) == 2, f"every connection went to one worker: {held}"
         assert max(held.values()) <= CONNECTIONS * 3 // 4, f"one worker holds most connections: {held}"
         time.sleep(0.2)  # the workers see the connections closed before the next round opens its own
+
+
+WARM = """
+import config.wsgi
+from django.db import connections
+from django.template import base, loader
+from django.urls import resolvers, reverse
+from django.utils import translation
+
+def refuse(*args, **kwargs):
+    raise AssertionError("loaded on a request, not before the fork")
+
+assert all(connection.connection is None for connection in connections.all()), "the master kept a connection"
+base.Template.__init__ = refuse
+resolvers.URLResolver._populate = refuse
+for code in ("zh-hans", "en"):
+    with translation.override(code):
+        reverse("catalogue:index"), reverse("vendors:directory"), reverse("live:index")
+loader.get_template("oscar/catalogue/detail.html"), loader.get_template("oscar/catalogue/partials/product.html")
+print("warm")
+"""
+
+
+def test_the_master_loads_urls_and_templates_before_the_fork_and_keeps_no_connection():
+    """config.wsgi, which gunicorn loads in its master (preload_app): a worker's first page neither imports the
+    URLconf's views nor compiles the templates, and no database connection is shared with the workers."""
+    done = subprocess.run([sys.executable, "-c", WARM], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "warm"
