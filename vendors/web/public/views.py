@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django.views.decorators.cache import never_cache
 
+from shop.basket.counts import basket_num_items
 from shop.core.access import is_staff_user
 from vendors.models import Vendor
 from vendors.onboarding.county import (
@@ -238,5 +239,5 @@ def visitor_state(request):
             "seller": seller_entry(vendor_application_for_user(user)),
         }
     return JsonResponse(
-        {"csrf_token": get_token(request), "basket": {"count": request.basket.num_items}, "account": account}
+        {"csrf_token": get_token(request), "basket": {"count": basket_num_items(request)}, "account": account}
     )
