@@ -32,4 +32,3 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Behind a proxy that sets X-Forwarded-Proto (production's SECURE_PROXY_SSL_HEADER); set to the proxy's address.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
-
