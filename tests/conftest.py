@@ -8,7 +8,9 @@ On a developer machine without them they are skipped with the reason; under CI
 
 import os
 import shutil
+import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -182,6 +184,26 @@ def celery_workers(django_db_serialized_rollback, transactional_db, tmp_path):
         app.conf.task_always_eager = True
         for process in processes:
             stop_process(process)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for a server a test starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(arguments: list[str], *, env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """``python -m gunicorn *arguments`` from the repository's root, its output in ``log_path``; stop it with
+    ``stop_process``."""
+    with log_path.open("w") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", *arguments],
+            cwd=Path(__file__).resolve().parents[1],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def stop_process(process, *, grace: float = 30) -> None:

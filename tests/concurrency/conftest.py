@@ -1,9 +1,6 @@
 """A real HTTP server (gunicorn, several processes and threads) on the PostgreSQL test database."""
 
 import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -12,16 +9,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.conftest import free_port, start_gunicorn
+
 
 def _test_database_url() -> str:
     db = settings.DATABASES["default"]
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -36,34 +29,12 @@ def live_gunicorn(django_db_serialized_rollback, transactional_db, settings, tmp
 
     # Files this test writes (product images) go where the server reads them.
     settings.MEDIA_ROOT = test_settings.MEDIA_ROOT
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "gunicorn.log"
     env = dict(os.environ, DATABASE_URL=_test_database_url(), DJANGO_SETTINGS_MODULE="config.settings.test")
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--preload",
-                "--workers",
-                "4",
-                "--worker-class",
-                "gthread",
-                "--threads",
-                "4",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--timeout",
-                "60",
-                "--error-logfile",
-                "-",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    arguments = ["config.wsgi", "--preload", "--workers", "4", "--worker-class", "gthread", "--threads", "4"]
+    arguments += ["--bind", f"127.0.0.1:{port}", "--timeout", "60", "--error-logfile", "-"]
+    process = start_gunicorn(arguments, env=env, log_path=log_path)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

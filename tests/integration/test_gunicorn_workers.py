@@ -9,7 +9,6 @@ requests would go. Left to the race between the workers, all sixteen sometimes l
 import collections
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import stop_process
+from tests.conftest import free_port, start_gunicorn, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 CONNECTIONS = 16
@@ -34,19 +33,11 @@ def app(environ, start_response):
 
 @pytest.fixture
 def two_workers(tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "GUNICORN_LOG_LEVEL": "warning"}
     log = tmp_path / "gunicorn.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "tests.integration.test_gunicorn_workers:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    arguments = ["-c", "gunicorn.conf.py", "tests.integration.test_gunicorn_workers:app"]
+    process = start_gunicorn(arguments, env=env, log_path=log)
     try:
         pids = set()
         deadline = time.monotonic() + 30

@@ -8,7 +8,6 @@ the test database.
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,17 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import stop_process
+from tests.conftest import free_port, start_gunicorn, stop_process
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db]
 ROOT = Path(__file__).resolve().parents[2]
 HTTPS_PROXY = {"X-Forwarded-Proto": "https"}  # what the TLS proxy in front of gunicorn adds
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +31,7 @@ def production_server(django_db_setup, django_db_blocker, tmp_path_factory):
 
     db = connection.settings_dict
     static_root = tmp_path_factory.mktemp("static")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -58,14 +51,7 @@ def production_server(django_db_setup, django_db_blocker, tmp_path_factory):
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=env, check=True
     )
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_gunicorn(["-c", "gunicorn.conf.py", "config.wsgi"], env=env, log_path=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
