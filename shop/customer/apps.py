@@ -1,8 +1,7 @@
 """Fork of Oscar's customer app: forms.py signs in with a mobile number or an e-mail, views.py registers
 and signs in with a mobile number and an SMS code (phone_codes.py, accounts.py), tasks.py sends
 back-in-stock alerts from Celery, and regions.json (RegionsView) feeds the address forms' 省/市/区 pickers.
-A change to a user drops her cached account pages (shop.core.pagecache.private_pages_changed) and the hash
-that checks her session before the middleware (shop.core.sessions.signed_in_user_changed)."""
+A change to a user drops her cached account pages (shop.core.pagecache.private_pages_changed)."""
 
 import oscar.apps.customer.apps as apps
 from django.contrib.auth import get_user_model
@@ -11,12 +10,10 @@ from django.urls import path
 from oscar.core.loading import get_class
 
 from shop.core.pagecache import private_pages_changed
-from shop.core.sessions import signed_in_user_changed
 
 
 def _user_changed(sender, instance, **kwargs):
     private_pages_changed(instance.pk)
-    signed_in_user_changed(instance.pk)
 
 
 class CustomerConfig(apps.CustomerConfig):

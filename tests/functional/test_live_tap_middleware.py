@@ -2,16 +2,18 @@
 shop.core.sessions): the buyer read from her session in Redis with Django's own checks, Django's CSRF check,
 and the view's answers; a loser costs no database query."""
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import connection
+from django.db import close_old_connections, connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from oscar.test.factories import UserFactory
 
 from tests.factories.live_sales import make_buyer, make_event, make_item
 from vendors.live.models import LiveReservation
+from vendors.live.selectors import live_item_offer
 
 pytestmark = [pytest.mark.redis]
 
@@ -148,3 +150,41 @@ def test_a_buyer_without_an_address_is_sent_by_the_view_to_add_one(china, item):
     assert answer.status_code == 302 and answer.url == "/accounts/addresses/add/"
     assert hasattr(answer.wsgi_request, "session")
     assert client.post(tap_url(item)).url.startswith(f"/live/{item.event.slug}/snapped/")
+
+
+def test_a_tap_skips_the_connection_health_check(china, item, monkeypatch):
+    # given: a request's first query would ask PostgreSQL whether the connection still works
+    client = signed_in(make_buyer(china))
+    client.post(tap_url(make_item(item.event, quantity=5, limit=5)))  # her hash and the counters kept
+    live_item_offer(item_id=item.pk)  # the item's offer kept, as during a sale
+    checked = []
+    monkeypatch.setattr(type(connections["default"]), "is_usable", lambda self: checked.append(True) or True)
+    connection.health_check_enabled, connection.health_check_done = True, False
+    # when
+    answer = client.post(tap_url(item))
+    # then: won, without the check's round trip
+    assert "/snapped/" in answer.url
+    assert checked == []
+
+
+def test_a_tap_on_a_connection_that_died_while_idle_is_asked_to_tap_again(
+    transactional_db, django_db_serialized_rollback, china, item
+):
+    # given: PostgreSQL ended her thread's connection while it waited for the next request
+    client = signed_in(make_buyer(china))
+    client.post(tap_url(make_item(item.event, quantity=5, limit=5)))
+    live_item_offer(item_id=item.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    # when
+    answer = client.post(tap_url(item))
+    # then: a clean answer in Chinese, nothing taken; the connection is closed when the request ends (as
+    # gunicorn's request does) and her next tap wins the unit that Redis was given back
+    assert answer.status_code == 302 and answer.url == f"/live/{item.event.slug}/"
+    assert told(answer) == ["抢购的人太多，这次没挤进去，也没有下单，请再点一次。"]
+    close_old_connections()
+    assert not LiveReservation.objects.filter(item=item).exists()
+    assert "/snapped/" in client.post(tap_url(item)).url

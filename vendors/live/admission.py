@@ -10,6 +10,12 @@ Rules:
 - Whatever Redis admits, the order's transaction takes the units again with conditional UPDATEs
   (vendors.live.services): a stale or lost Redis costs speed, never an oversold unit.
 - Without Redis (the embedded setup, or Redis failing) everyone is admitted and the database decides.
+- A tap answered before the session middleware (vendors.web.live.middleware) is admitted only if her session's
+  hash equals the one her password gives today, compared in the same script: today's hash is kept in Redis
+  (``AUTH_HASH_SECONDS``, from the database when missing) and dropped after the commit of any change to her
+  account (``buyer_changed``), so a password changed elsewhere or an account switched off signs her out here
+  too. The cache's lifetime bounds the one race left (a hash read before a change and written after it).
+  Without Redis such a tap is not admitted here: the usual chain decides.
 - Each process remembers for ``SOLD_OUT_SECONDS`` that Redis found an item sold out (``sold_out_here``, in
   its own memory cache): the crowd that keeps tapping after the last unit is answered from memory, Redis not
   even asked. A unit given back (a refused reservation, a cancellation) sells again at once in the process
@@ -24,17 +30,25 @@ from dataclasses import dataclass
 import redis
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from redis.commands.core import Script
 
+from shop.core.sessions import session_auth_hash
 from vendors.live.models import LiveBuyer, LiveItem
 from vendors.live.redis_client import live_redis
 
 logger = logging.getLogger(__name__)
 
-# KEYS: left, buyers, generation. ARGV: buyer, quantity, limit.
-# Returns {code, generation, units the buyer holds}: 1 admitted, 0 sold out, -1 over the buyer's limit, -2 no
-# counters (rebuild).
+# KEYS: left, buyers, generation, the buyer's password hash. ARGV: buyer, quantity, limit, her session's hash
+# ('' when her session was checked already). Returns {code, generation, units the buyer holds}: 1 admitted, 0 sold
+# out, -1 over the buyer's limit, -2 no counters (rebuild), -3 her hash not kept (read it), -4 her session's
+# hash is not today's (signed out).
 _ADMIT = """
+if ARGV[4] ~= '' then
+  local known = redis.call('GET', KEYS[4])
+  if not known then return {-3, ''} end
+  if known ~= ARGV[4] then return {-4, ''} end
+end
 local generation = redis.call('GET', KEYS[3])
 local left = redis.call('GET', KEYS[1])
 if not generation or not left then return {-2, ''} end
@@ -62,8 +76,9 @@ redis.call('SET', KEYS[3], ARGV[1])
 return 1
 """
 
-ADMITTED, SOLD_OUT, OVER_LIMIT = "admitted", "sold_out", "over_limit"
-_OUTCOMES = {1: ADMITTED, 0: SOLD_OUT, -1: OVER_LIMIT}
+ADMITTED, SOLD_OUT, OVER_LIMIT, SIGNED_OUT = "admitted", "sold_out", "over_limit", "signed_out"
+_OUTCOMES = {1: ADMITTED, 0: SOLD_OUT, -1: OVER_LIMIT, -4: SIGNED_OUT}
+AUTH_HASH_SECONDS = 300
 SOLD_OUT_SECONDS = 1.0
 
 
@@ -85,21 +100,30 @@ def _run(client: redis.Redis, source: str, keys: list[str], *args):
     return script(keys=keys, args=args, client=client)
 
 
+def _auth_key(user_id: int) -> str:
+    return f"{settings.LIVE_KEY_PREFIX}:auth:{user_id}"
+
+
 def _keys(item_id: int) -> list[str]:
     prefix = f"{settings.LIVE_KEY_PREFIX}:item:{item_id}"
     return [f"{prefix}:left", f"{prefix}:buyers", f"{prefix}:generation"]
 
 
-def admit(*, item_id: int, user_id: int, quantity: int, limit: int) -> Admission:
-    """Take ``quantity`` units of the item for the buyer, or say why not."""
+def admit(*, item_id: int, user_id: int, quantity: int, limit: int, session_hash: str = "") -> Admission:
+    """Take ``quantity`` units of the item for the buyer, or say why not. With ``session_hash`` (her session
+    not checked yet), SIGNED_OUT unless it is the hash her password gives today."""
     client = live_redis()
     if client is None:
-        return Admission(ADMITTED)
+        return Admission(SIGNED_OUT if session_hash else ADMITTED)
+    keys = [*_keys(item_id), _auth_key(user_id)]
     try:
         for _attempt in range(40):
-            code, generation, *held = _run(client, _ADMIT, _keys(item_id), user_id, quantity, limit)
+            code, generation, *held = _run(client, _ADMIT, keys, user_id, quantity, limit, session_hash)
             if code == 0:
                 caches["live-status"].set(_sold_out_key(item_id), True, SOLD_OUT_SECONDS)
+            if code == -3:
+                client.set(keys[3], session_auth_hash(user_id), ex=AUTH_HASH_SECONDS)
+                continue
             if code != -2:
                 return Admission(_OUTCOMES[int(code)], generation.decode(), *held)
             # One tap rebuilds the counters; the others of the same instant wait for it.
@@ -109,7 +133,14 @@ def admit(*, item_id: int, user_id: int, quantity: int, limit: int) -> Admission
                 time.sleep(0.05)
     except redis.RedisError:
         logger.warning("live admission of item %s without Redis: the database decides", item_id, exc_info=True)
-    return Admission(ADMITTED)
+    return Admission(SIGNED_OUT if session_hash else ADMITTED)
+
+
+def buyer_changed(user_id) -> None:
+    """Her password, or whether she may sign in, may have changed: her kept hash goes after the commit."""
+    client = live_redis()
+    if client is not None and user_id is not None:
+        transaction.on_commit(lambda: client.delete(_auth_key(user_id)), robust=True)
 
 
 def sold_out_here(item_id: int) -> bool:

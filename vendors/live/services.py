@@ -63,6 +63,14 @@ class OverLimit(Exception):
         self.held = held
 
 
+class SignedOut(Exception):
+    """The session the tap came with is no longer good (her password changed elsewhere, her account is off)."""
+
+
+class TryAgain(Exception):
+    """The database could not take the tap just now (a connection lost): nothing was taken."""
+
+
 class NoDefaultAddress(Exception):
     """The buyer has no default shipping address to send a one-tap order to."""
 
@@ -276,9 +284,10 @@ class LiveItemOffer:
     on_sale_status: bool  # event scheduled and shop approved
 
 
-def live_snapup(*, offer: LiveItemOffer, user, quantity: int = 1, now=None) -> LiveReservation:
+def live_snapup(*, offer: LiveItemOffer, user, quantity: int = 1, now=None, session_hash: str = "") -> LiveReservation:
     """One tap of 抢购: the won reservation (its order is written by a worker moments later), or NotOnSale /
-    SoldOut / OverLimit / NoDefaultAddress.
+    SoldOut / OverLimit / NoDefaultAddress; SignedOut when ``session_hash`` (a session nobody checked yet) is
+    not the one her password gives today.
 
     ``offer`` comes from vendors.live.selectors.live_item_offer (cached); the transaction checks it again.
     """
@@ -286,7 +295,15 @@ def live_snapup(*, offer: LiveItemOffer, user, quantity: int = 1, now=None) -> L
     refused = live_snapup_refused(offer=offer, now=now)
     if refused is not None:
         raise refused
-    taken = admission.admit(item_id=offer.item_id, user_id=user.pk, quantity=quantity, limit=offer.per_buyer_limit)
+    taken = admission.admit(
+        item_id=offer.item_id,
+        user_id=user.pk,
+        quantity=quantity,
+        limit=offer.per_buyer_limit,
+        session_hash=session_hash,
+    )
+    if taken.outcome == admission.SIGNED_OUT:
+        raise SignedOut
     if taken.outcome == admission.SOLD_OUT:
         raise SoldOut
     if taken.outcome == admission.OVER_LIMIT:

@@ -38,7 +38,7 @@ from vendors.live.selectors import (
     live_item_offer,
     live_reservation_for_buyer,
 )
-from vendors.live.services import NoDefaultAddress, NotOnSale, OverLimit, SoldOut, live_snapup
+from vendors.live.services import NoDefaultAddress, NotOnSale, OverLimit, SoldOut, TryAgain, live_snapup
 from vendors.web.live.streams import stream_platform
 
 
@@ -179,6 +179,10 @@ def snapup_refusal(refused: Exception, *, offer, user) -> tuple[int, str]:
             "limit": offer.per_buyer_limit,
             "held": held,
         }
+    if isinstance(refused, TryAgain):
+        return messages.WARNING, _(
+            "So many buyers at once that this tap did not go through: nothing was ordered. Please tap again."
+        )
     if timezone.now() < offer.starts_at:
         starts = date_format(timezone.localtime(offer.starts_at), _("n/j H:i"))
         return messages.WARNING, _("The sale has not started yet: it opens at %(time)s.") % {"time": starts}
