@@ -18,6 +18,7 @@ django.setup()
 print(json.dumps({
     "db": settings.DATABASES["default"]["ENGINE"],
     "db_name": str(settings.DATABASES["default"]["NAME"]),
+    "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
     "cache": settings.CACHES["default"]["BACKEND"],
     "sessions": settings.SESSION_ENGINE,
     "broker": settings.CELERY_BROKER_URL,
@@ -84,6 +85,7 @@ def test_set_variables_mean_postgresql_and_redis():
     # then
     assert s["db"] == "django.db.backends.postgresql"
     assert s["db_name"] == "village_market"
+    assert s["db_options"]["options"] == "-c max_parallel_workers_per_gather=0"  # a page's query in one process
     assert s["cache"] == "shop.core.cache.ResilientRedisCache"  # a Redis error is a miss
     assert s["sessions"] == "django.contrib.sessions.backends.cached_db"  # a Redis restart signs nobody out
     assert s["broker"] == "redis://127.0.0.1:6379/3"
