@@ -81,6 +81,7 @@ def test_sixteen_connections_opened_at_once_are_shared_between_the_two_workers(t
 
 
 WARM = """
+import gc
 import config.wsgi
 from django.db import connections
 from django.template import base, loader
@@ -91,6 +92,7 @@ def refuse(*args, **kwargs):
     raise AssertionError("loaded on a request, not before the fork")
 
 assert all(connection.connection is None for connection in connections.all()), "the master kept a connection"
+assert gc.get_freeze_count() > 10 * len(gc.get_objects()), "a full collection in a worker walks what the master loaded"
 base.Template.__init__ = refuse
 resolvers.URLResolver._populate = refuse
 for code in ("zh-hans", "en"):
@@ -103,7 +105,8 @@ print("warm")
 
 def test_the_master_loads_urls_and_templates_before_the_fork_and_keeps_no_connection():
     """config.wsgi, which gunicorn loads in its master (preload_app): a worker's first page neither imports the
-    URLconf's views nor compiles the templates, and no database connection is shared with the workers."""
+    URLconf's views nor compiles the templates, no database connection is shared with the workers, and what
+    was loaded is out of the garbage collector's reach (frozen)."""
     done = subprocess.run([sys.executable, "-c", WARM], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "warm"
