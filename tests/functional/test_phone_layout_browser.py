@@ -39,6 +39,10 @@ def in_first_screen(page, selector: str) -> bool:
 
 
 def scrolls_sideways(page) -> bool:
+    """Whether the page is wider than the phone, measured once its images and fonts are in. (The payouts page
+    came out wider once in a full run under load and never alone; a page still loading is one explanation.)"""
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
 
 
