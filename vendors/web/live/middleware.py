@@ -10,14 +10,15 @@ unknown event goes on down the chain to the site's own 404 page.
 ``LiveSnapupMiddleware``: a tap of 抢购 (``POST /live/<slug>/items/<id>/snap/``) by a buyer whose session is in
 Redis. When the host holds up the box, thousands tap in the same second and most of them lose: a tap is
 answered with the buyer read from her session as Redis keeps it (shop.core.sessions: Django's own checks,
-without the user's database query), Django's own CSRF check, and vendors.live.services.live_snapup. A loser
-(sold out, over her limit, not on sale) gets the event page with the view's message (in a messages cookie)
-without any database query; a winner's tap costs the one statement that takes her units. A tap outside the
+without the user's database query; her password's hash is compared in the admission script), Django's own
+CSRF check, and vendors.live.services.live_snapup. A loser (sold out, over her limit, not on sale) gets the
+event page with the view's message (in a messages cookie) without any database query; a winner's tap costs
+the one statement that takes her units. A tap outside the
 sale's window, or on an item this process found sold out less than a second ago, gets the same answer
 whoever sends it, before her session is even read (the crowd after the last unit). Everything else
 goes on down the chain to ``SnapupView``, which decides as it always did: a guest, a session not in Redis
-(database sessions, ``make run``), a CSRF failure, an unknown item, a buyer without a default address (the
-view remembers where she was while she adds one).
+(database sessions, ``make run``) or no longer good (her password changed elsewhere), a CSRF failure, an
+unknown item, a buyer without a default address (the view remembers where she was while she adds one).
 
 Both sit after the security, static-file and content-security-policy middleware, whose headers every answer
 still gets; every other request goes on untouched.
@@ -108,7 +109,7 @@ class LiveSnapupMiddleware:
             reservation = live_snapup(offer=offer, user=buyer, session_hash=signed_in.session_hash)
         except (SoldOut, OverLimit, NotOnSale) as refused:
             return self._refused(request, refused, offer=offer, buyer=buyer)
-        except (NoDefaultAddress, SignedOut):  # the view sends her to add one (or to sign in) and remembers where
+        except (NoDefaultAddress, SignedOut):  # the view decides: an address to add, or signing in again
             return None
         except DatabaseError:
             logger.warning(
