@@ -294,18 +294,20 @@ def order_parts_create(*, order, basket) -> list[OrderPart]:
     return OrderPart.objects.bulk_create(parts)
 
 
-def order_parts_create_one_shop(*, vendor: Vendor, orders: list, goods_totals: list[Decimal]) -> list[OrderPart]:
+def order_parts_create_one_shop(
+    *, vendor: Vendor, order_ids: list[int], goods_totals: list[Decimal], shipping_charges: list[Decimal]
+) -> None:
     """The part order_parts_create writes for each of a batch of orders of one shop's goods only (snap-ups),
     in one INSERT: the goods total given, the order's shipping as the shop's charge."""
-    return OrderPart.objects.bulk_create(
+    OrderPart.objects.bulk_create(
         [
             OrderPart(
-                order=order,
+                order_id=order_id,
                 vendor=vendor,
                 goods_total=goods_total,
-                shipping_charge=order.shipping_incl_tax,
+                shipping_charge=charge,
                 commission_rate=vendor.commission_rate,
             )
-            for order, goods_total in zip(orders, goods_totals, strict=True)
+            for order_id, goods_total, charge in zip(order_ids, goods_totals, shipping_charges, strict=True)
         ]
     )

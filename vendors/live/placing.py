@@ -78,20 +78,23 @@ def _place_item(item_id: int, reservations: list[LiveReservation], addresses: di
         # One batch per price: a reservation keeps the price it was won at.
         for price, same_price in groupby(serving, key=lambda r: r.unit_price):
             same_price = list(same_price)
-            orders = orders_place_cash_on_delivery_many(
+            order_ids = orders_place_cash_on_delivery_many(
                 stockrecord=record,
                 unit_price=price,
                 wanted=[WantedOrder(r.user, addresses[r.user_id], r.quantity) for r in same_price],
                 language=translation.get_language(),
             )
-            for reservation, order in zip(same_price, orders, strict=True):
-                if order is None:
+            for reservation, order_id in zip(same_price, order_ids, strict=True):
+                if order_id is None:
                     refused[reservation.pk] = Reason.SOLD_OUT
                 else:
-                    reservation.order, reservation.status = order, LiveReservation.Status.PLACED
+                    reservation.order_id, reservation.status = order_id, LiveReservation.Status.PLACED
     placed = [r for r in reservations if r.status == LiveReservation.Status.PLACED]
     LiveOrder.objects.bulk_create(
-        [LiveOrder(item=item, order=r.order, user=r.user, quantity=r.quantity, unit_price=r.unit_price) for r in placed]
+        [
+            LiveOrder(item=item, order_id=r.order_id, user_id=r.user_id, quantity=r.quantity, unit_price=r.unit_price)
+            for r in placed
+        ]
     )
     _mark_placed(placed)
     for reason in set(refused.values()):
@@ -113,7 +116,7 @@ def _mark_placed(placed: list[LiveReservation]) -> None:
         cursor.execute(
             f"UPDATE {table} SET status = %s, order_id = v.column2 FROM (VALUES {rows}) AS v"
             f" WHERE {table}.id = v.column1",
-            [LiveReservation.Status.PLACED, *(value for r in placed for value in (r.pk, r.order.pk))],
+            [LiveReservation.Status.PLACED, *(value for r in placed for value in (r.pk, r.order_id))],
         )
 
 

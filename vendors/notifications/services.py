@@ -75,16 +75,19 @@ def notify_orders_placed(*, placed: list[tuple], language: str) -> None:
     _write(messages)
 
 
-def notify_snapup_orders_placed(*, orders: list, stockrecord, language: str) -> None:
-    """A batch of snap-up orders of one product (vendors.live.placing): each buyer's confirmation as for any
-    order; the shop gets one message per channel and minute, not one per order (during a stream a farmer's
-    phone would ring every second). It says how many of the shop's orders wait to be shipped when it is
-    sent, so it tells the truth however many batches the minute brings."""
+def notify_snapup_orders_placed(*, orders: list[tuple[int, str, object]], stockrecord, language: str) -> None:
+    """A batch of snap-up orders of one product (vendors.live.placing), each as (order id, the buyer's e-mail,
+    the phone number it is shipped to): each buyer's confirmation as for any order; the shop gets one message
+    per channel and minute, not one per order (during a stream a farmer's phone would ring every second). It
+    says how many of the shop's orders wait to be shipped when it is sent, so it tells the truth however many
+    batches the minute brings."""
     language = (language or settings.LANGUAGE_CODE).lower()
     messages = [
         message
-        for order in orders
-        for message in _buyer_messages(Kind.ORDER_PLACED, order, key=order.pk, language=language)
+        for order_id, email, phone in orders
+        for message in _messages_to_buyer(
+            Kind.ORDER_PLACED, email, phone, key=order_id, language=language, order_id=order_id
+        )
     ]
     vendor = stockrecord.partner.vendor
     minute = timezone.localtime().strftime("%Y%m%d%H%M")
@@ -235,12 +238,17 @@ def _message(kind: str, channel: str, recipient: str, language: str, *, key, **a
 
 
 def _buyer_messages(kind: str, order, *, key, language: str, **about) -> list[Message]:
-    messages = []
-    if order.email:
-        messages.append(_message(kind, Channel.EMAIL, order.email, language, key=key, order=order, **about))
     address = order.shipping_address
-    if address is not None and (mobile := _mobile(address.phone_number)):
-        messages.append(_message(kind, Channel.SMS, mobile, language, key=key, order=order, **about))
+    phone = address.phone_number if address is not None else ""
+    return _messages_to_buyer(kind, order.email, phone, key=key, language=language, order=order, **about)
+
+
+def _messages_to_buyer(kind: str, email: str, phone, *, key, language: str, **about) -> list[Message]:
+    messages = []
+    if email:
+        messages.append(_message(kind, Channel.EMAIL, email, language, key=key, **about))
+    if mobile := _mobile(phone):
+        messages.append(_message(kind, Channel.SMS, mobile, language, key=key, **about))
     return messages
 
 
