@@ -5,7 +5,7 @@ For each county size (BENCH_PAGES_SIZES, default "1000,120000" products; 200 per
 the bulk seed `seed_catalogue(vendors=..., products_per_vendor=200)`, the larger size growing the
 smaller one):
 - /healthz/ (the ceiling: no middleware, no session, no database);
-- anonymous pages, served from the page cache after their first view: catalogue, a category, a
+- anonymous pages, served from the page cache after their first view: the home page, catalogue, a category, a
   product page (one product, and 1,000 products in rotation), a storefront, the shop directory, a
   live sale's page;
 - the same product page signed in, rendered for her before her browser has run static/js/visitor.js
@@ -179,6 +179,7 @@ def _paths(event) -> dict[str, str]:
     from vendors.models import Vendor
 
     return {
+        "home page": "/",
         "catalogue, page 1": "/catalogue/",
         "category (红枣)": Category.objects.get(name="红枣").get_absolute_url(),
         "product page (one)": Product.objects.get(upc="VM-VENDOR-0001-000").get_absolute_url(),
