@@ -1,6 +1,6 @@
 """SQL query budgets of the pages a live-stream crowd lands on.
 
-The catalogue list, a category page, the search results and a product page cost a fixed number of
+The home page, the catalogue list, a category page, the search results and a product page cost a fixed number of
 queries whatever the number of products listed (and, for the product page,
 whatever the number of attributes shown). Pages are counted warm: the first
 view of a product image makes sorl-thumbnail write the thumbnail and its
@@ -180,6 +180,7 @@ def _county_urls() -> dict:
 
     vendor = Vendor.objects.get(slug="vendor-0001")
     return {
+        "home": reverse("home:index"),
         "catalogue": reverse("catalogue:index"),
         "category": Category.objects.get(name="红枣").get_absolute_url(),
         "product": Product.objects.get(upc="VM-VENDOR-0001-000").get_absolute_url(),
@@ -207,4 +208,11 @@ def test_the_pages_cost_the_same_queries_in_a_county_of_100_and_of_1000_products
     assert Product.objects.filter(upc__startswith="VM-VENDOR-").count() == 1000
     # (a category two levels deep costs its root and its ancestors more than the flat one above)
     # The product page: the shop card's rating is one query more than a product without a shop (BUDGETS).
-    assert small == large == {"catalogue": 8, "category": 11, "product": 10, "storefront": 6, "directory": 3}
+    assert small == large == {
+        "home": 8,
+        "catalogue": 8,
+        "category": 11,
+        "product": 10,
+        "storefront": 6,
+        "directory": 3,
+    }
