@@ -208,11 +208,15 @@ def test_the_pages_cost_the_same_queries_in_a_county_of_100_and_of_1000_products
     assert Product.objects.filter(upc__startswith="VM-VENDOR-").count() == 1000
     # (a category two levels deep costs its root and its ancestors more than the flat one above)
     # The product page: the shop card's rating is one query more than a product without a shop (BUDGETS).
-    assert small == large == {
-        "home": 8,
-        "catalogue": 8,
-        "category": 11,
-        "product": 10,
-        "storefront": 6,
-        "directory": 3,
-    }
+    assert (
+        small
+        == large
+        == {
+            "home": 8,
+            "catalogue": 8,
+            "category": 11,
+            "product": 10,
+            "storefront": 6,
+            "directory": 3,
+        }
+    )
