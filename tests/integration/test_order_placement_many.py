@@ -145,3 +145,10 @@ def test_the_shop_hears_of_a_sales_orders_once_a_minute_with_how_many_wait_to_be
     email = message_render(message=next(m for m in first_minute if m.channel == "email"))
     assert email["subject"] == "直播抢购新订单：临县红枣 特级"
     assert "您的店铺现有 30 单待发货。" in email["body"] and "/seller/orders/" in email["body"]
+
+
+def test_a_column_the_batch_cannot_fill_is_an_error_not_a_guess():
+    # given: the payment source's type, which has no default and may not be NULL, left out
+    # when / then: the statement is not built (an Oscar upgrade's new column would be noticed the same way)
+    with pytest.raises(ValueError, match="Source.source_type_id: no value for a new row"):
+        checkout._insert_select(Source, {"order_id": "b.order_id"}, {"currency": "CNY"})
